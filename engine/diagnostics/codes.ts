@@ -92,6 +92,7 @@ export const CODES = Object.freeze(
 
     // ── evaluation faults on one resource (evaluate/) ───────────────────────────────────
     'eval.type-mismatch': { severity: 'error', message: 'Cannot compare {left} with {right} using {operator}' },
+    'eval.operator-target': { severity: 'error', message: 'The target value of "{operator}" must be {expected}, got {actual}', hint: 'in/notIn take an array; the other operators take a string, number or boolean (Azure rejects array and object targets).' },
     'eval.count-value-not-array': { severity: 'error', message: 'count.value did not evaluate to an array' },
     'eval.count-limit': { severity: 'error', message: 'The value count iterated more than {limit} times' },
     'eval.limit-exceeded': { severity: 'error', message: '{reason}' },
