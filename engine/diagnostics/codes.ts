@@ -25,6 +25,9 @@ export const CODES = Object.freeze(
     'load.duplicate-resource': { severity: 'warning', message: 'Resource {id} appears more than once; the later copy wins' },
     'load.invalid-resource': { severity: 'error', message: 'Invalid resource: {reason}' },
     'load.invalid-resource-id': { severity: 'error', message: 'Invalid resource id "{id}": {reason}' },
+    'load.unknown-snapshot-shape': { severity: 'error', message: 'Cannot tell what this snapshot document is: {reason}', hint: 'A snapshot is an array of resources, an ARM list { "value": [...] }, az graph query output { "data": [...] }, one resource object with an "id", NDJSON (one resource per line) or YAML of the same.' },
+    'load.hierarchy-conflict': { severity: 'warning', message: 'The parent of {id} is given as {first} and as {second}; using {first}' },
+    'load.hierarchy-cycle': { severity: 'error', message: 'Management groups form a cycle through {id}; it is placed under the tenant root' },
 
     // ── definition structure (parse/) ───────────────────────────────────────────────────
     'parse.schema': { severity: 'error', message: '{reason}' },

@@ -1,0 +1,292 @@
+// ARM resource ids: parse, format and test containment. Pure string work, no I/O.
+//
+// Grammar (MicrosoftDocs "Resource ID" / azure-resource-manager management docs; digest §4.2, §8.1, §12.4):
+//   id        := container ( provider )*   |   provider+            (tenant-level, incl. management groups)
+//   container := /subscriptions/{S} [ /resourceGroups/{G} ]
+//   provider  := /providers/{Namespace}/{type1}/{name1}[/{type2}/{name2}]*
+// Fixed segments (subscriptions, resourceGroups, providers) are matched case-insensitively; names keep their case.
+// A provider segment that follows another resource (or a management group) is an extension resource: its type is
+// the extension type, its fullName the name chain after the last /providers/ (digest A-16).
+import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
+
+/** The tenant scope ("/"): above every management group, and where tenant-level resources live. */
+export const TENANT_SCOPE_ID = '/';
+/** Longest id accepted. ARM documents no single limit; real ids stay far below this. Longer input is hostile. */
+export const MAX_RESOURCE_ID_LENGTH = 8192;
+
+export const SUBSCRIPTION_TYPE = 'Microsoft.Resources/subscriptions';
+export const RESOURCE_GROUP_TYPE = 'Microsoft.Resources/subscriptions/resourceGroups';
+export const MANAGEMENT_GROUP_TYPE = 'Microsoft.Management/managementGroups';
+
+export type ResourceIdKind = 'managementGroup' | 'subscription' | 'resourceGroup' | 'resource';
+
+/** One `/providers/{Namespace}/{type}/{name}…` segment of an id. */
+export interface ProviderSegment {
+  readonly namespace: string;
+  /** Type segments after the namespace (`['servers', 'databases']`). */
+  readonly types: readonly string[];
+  /** One name per type segment (`['s1', 'd1']`). */
+  readonly names: readonly string[];
+}
+
+export interface ParsedResourceId {
+  /** The id exactly as given. */
+  readonly id: string;
+  readonly kind: ResourceIdKind;
+  readonly subscriptionId: string | undefined;
+  readonly resourceGroup: string | undefined;
+  /** Set for a management group and for anything written under one (`/providers/Microsoft.Management/managementGroups/mg/...`). */
+  readonly managementGroup: string | undefined;
+  /** Namespace of `type` (`Microsoft.Sql`; `Microsoft.Resources` for subscriptions and resource groups). */
+  readonly namespace: string;
+  /** Full type: `Microsoft.Sql/servers/databases`; the extension type for extension resources. */
+  readonly type: string;
+  /** Last name segment. */
+  readonly name: string;
+  /** Names of the resource's own provider segment joined with '/' (`s1/d1`); containers: their name. */
+  readonly fullName: string;
+  /** Every provider segment, outermost first (empty for subscriptions and resource groups). */
+  readonly providers: readonly ProviderSegment[];
+  /** The resource sits on another resource or on a management group (a provider segment before its own). */
+  readonly isExtension: boolean;
+  /**
+   * The textual parent: child → parent resource, extension → the resource (or RG / subscription / MG) it extends,
+   * top-level resource → its RG or subscription, RG → subscription. Undefined for subscriptions, management
+   * groups and top-level tenant resources (their parents come from the hierarchy, not from the id).
+   */
+  readonly parentId: string | undefined;
+  /**
+   * What the resource's own provider segment is attached to: the id before its last `/providers/` (an exemption's
+   * scope, digest §9). Containers: their parent container; tenant-level resources and MGs: `/`.
+   */
+  readonly scopeId: string;
+  /** Every id on the path from the outermost container down to this id (inclusive), outermost first. */
+  readonly scopes: readonly string[];
+}
+
+export type ParseResult = ParsedResourceId | Diagnostic;
+
+export function isDiagnostic(v: unknown): v is Diagnostic {
+  return typeof v === 'object' && v !== null && 'code' in v && 'severity' in v && 'message' in v && !('kind' in v);
+}
+
+function fail(id: string, reason: string): Diagnostic {
+  const shown = id.length > 200 ? id.slice(0, 200) + '…' : id;
+  return diagnostic('load.invalid-resource-id', { id: shown, reason });
+}
+
+function eq(a: string | undefined, lower: string): boolean {
+  return a !== undefined && a.toLowerCase() === lower;
+}
+
+/** Lower-case key for maps keyed by resource id (ids compare case-insensitively). */
+export function resourceIdKey(id: string): string {
+  return id.toLowerCase();
+}
+
+/** Splits an id into segments and rejects hostile shapes; returns the segments after the leading '/'. */
+function segmentsOf(id: unknown): string[] | string {
+  if (typeof id !== 'string') return 'not a string';
+  if (id.length === 0) return 'empty';
+  if (id.length > MAX_RESOURCE_ID_LENGTH) return `longer than ${MAX_RESOURCE_ID_LENGTH} characters`;
+  if (id[0] !== '/') return 'must start with "/"';
+  if (id === '/') return 'the tenant scope "/" is not a resource id';
+  const segs = id.slice(1).split('/');
+  for (let i = 0; i < segs.length; i++) {
+    const s = segs[i]!;
+    if (s.length === 0) return i === segs.length - 1 ? 'ends with "/"' : `empty segment at position ${i + 1}`;
+    if (s === '.' || s === '..') return `relative segment "${s}"`;
+    if (s.trim() !== s) return `segment "${s}" has leading or trailing whitespace`;
+    for (let k = 0; k < s.length; k++) {
+      const c = s.charCodeAt(k);
+      if (c < 0x20 || c === 0x7f) return 'contains a control character';
+      if (c === 0x3f /* ? */ || c === 0x23 /* # */ || c === 0x5c /* \ */) return `segment "${s}" contains "${s[k]}"`;
+    }
+  }
+  return segs;
+}
+
+/** Parses an ARM resource id. Never throws: a malformed id gives a 'load.invalid-resource-id' diagnostic. */
+export function parseResourceId(id: string): ParseResult {
+  const segs = segmentsOf(id);
+  if (typeof segs === 'string') return fail(String(id), segs);
+
+  let i = 0;
+  let subscriptionId: string | undefined;
+  let resourceGroup: string | undefined;
+  let managementGroup: string | undefined;
+  let prefix = ''; // id text consumed so far (original case)
+  const scopes: string[] = [];
+  const providers: ProviderSegment[] = [];
+
+  if (eq(segs[0], 'subscriptions')) {
+    if (segs.length < 2) return fail(id, 'subscription id missing after "subscriptions"');
+    subscriptionId = segs[1]!;
+    prefix = `/${segs[0]}/${segs[1]}`;
+    scopes.push(prefix);
+    i = 2;
+    if (eq(segs[i], 'resourcegroups')) {
+      if (segs.length < i + 2) return fail(id, 'resource group name missing after "resourceGroups"');
+      resourceGroup = segs[i + 1]!;
+      prefix += `/${segs[i]}/${segs[i + 1]}`;
+      scopes.push(prefix);
+      i += 2;
+    }
+    if (i < segs.length && !eq(segs[i], 'providers')) {
+      return fail(id, `expected "${resourceGroup === undefined ? 'resourceGroups" or "' : ''}providers" after "${prefix}", found "${segs[i]}"`);
+    }
+  } else if (!eq(segs[0], 'providers')) {
+    return fail(id, `must start with "/subscriptions/" or "/providers/", found "/${segs[0]}"`);
+  }
+
+  // Provider segments: providers/{ns}/{type}/{name}[/{type}/{name}]* … repeated.
+  while (i < segs.length) {
+    // segs[i] is "providers" (checked by the caller of each iteration)
+    const ns = segs[i + 1];
+    if (ns === undefined) return fail(id, '"providers" without a namespace');
+    if (eq(ns, 'providers')) return fail(id, '"providers" followed by "providers"');
+    const types: string[] = [];
+    const names: string[] = [];
+    let j = i + 2;
+    let segText = `/${segs[i]}/${ns}`;
+    if (j >= segs.length) return fail(id, `namespace "${ns}" without a resource type`);
+    while (j < segs.length && !eq(segs[j], 'providers')) {
+      const t = segs[j]!;
+      const n = segs[j + 1];
+      if (n === undefined) return fail(id, `resource type "${t}" has no name`);
+      types.push(t);
+      names.push(n);
+      segText += `/${t}/${n}`;
+      scopes.push(prefix + segText);
+      j += 2;
+    }
+    if (types.length === 0) return fail(id, `namespace "${ns}" without a resource type`);
+    providers.push({ namespace: ns, types, names });
+    prefix += segText;
+    i = j;
+  }
+
+  // Containers.
+  if (providers.length === 0) {
+    if (resourceGroup !== undefined) {
+      return Object.freeze({
+        id, kind: 'resourceGroup', subscriptionId, resourceGroup, managementGroup: undefined,
+        namespace: 'Microsoft.Resources', type: RESOURCE_GROUP_TYPE, name: resourceGroup, fullName: resourceGroup,
+        providers: Object.freeze([]), isExtension: false, parentId: scopes[0], scopeId: scopes[0]!, scopes: Object.freeze(scopes),
+      } satisfies ParsedResourceId);
+    }
+    return Object.freeze({
+      id, kind: 'subscription', subscriptionId, resourceGroup: undefined, managementGroup: undefined,
+      namespace: 'Microsoft.Resources', type: SUBSCRIPTION_TYPE, name: subscriptionId!, fullName: subscriptionId!,
+      providers: Object.freeze([]), isExtension: false, parentId: undefined, scopeId: TENANT_SCOPE_ID, scopes: Object.freeze(scopes),
+    } satisfies ParsedResourceId);
+  }
+
+  const first = providers[0]!;
+  if (subscriptionId === undefined && eq(first.namespace, 'microsoft.management') && eq(first.types[0], 'managementgroups')) {
+    managementGroup = first.names[0];
+    if (providers.length === 1 && first.types.length === 1) {
+      return Object.freeze({
+        id, kind: 'managementGroup', subscriptionId: undefined, resourceGroup: undefined, managementGroup,
+        namespace: first.namespace, type: `${first.namespace}/${first.types[0]}`, name: managementGroup!, fullName: managementGroup!,
+        providers: Object.freeze(providers), isExtension: false, parentId: undefined, scopeId: TENANT_SCOPE_ID, scopes: Object.freeze(scopes),
+      } satisfies ParsedResourceId);
+    }
+  }
+
+  const own = providers[providers.length - 1]!;
+  const ownStart = scopes.length - own.types.length; // index in `scopes` of the own segment's first resource
+  const scopeId = ownStart > 0 ? scopes[ownStart - 1]! : TENANT_SCOPE_ID;
+  const parentId = scopes.length >= 2 ? scopes[scopes.length - 2] : undefined;
+  return Object.freeze({
+    id, kind: 'resource', subscriptionId, resourceGroup, managementGroup,
+    namespace: own.namespace,
+    type: `${own.namespace}/${own.types.join('/')}`,
+    name: own.names[own.names.length - 1]!,
+    fullName: own.names.join('/'),
+    providers: Object.freeze(providers),
+    isExtension: providers.length > 1,
+    parentId,
+    scopeId,
+    scopes: Object.freeze(scopes),
+  } satisfies ParsedResourceId);
+}
+
+// ── formatting ─────────────────────────────────────────────────────────────────────────
+
+export function formatSubscriptionId(subscriptionId: string): string {
+  return `/subscriptions/${subscriptionId}`;
+}
+
+export function formatResourceGroupId(subscriptionId: string, resourceGroup: string): string {
+  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}`;
+}
+
+export function formatManagementGroupId(managementGroup: string): string {
+  return `/providers/Microsoft.Management/managementGroups/${managementGroup}`;
+}
+
+/**
+ * Forms the id of a resource of `type` named `name` deployed at `scopeId` (digest §12.4):
+ * `type: NS/t1/t2`, `name: n1/n2` → `{scope}/providers/NS/t1/n1/t2/n2`; the legacy extension form
+ * `type: NS/t1/providers/et1`, `name: n1/ExtNS/en1` → `{scope}/providers/NS/t1/n1/providers/ExtNS/et1/en1`.
+ * `scopeId` may be `/` (tenant). Gives a diagnostic when the type and name segments do not pair up.
+ */
+export function formatResourceId(scopeId: string, type: string, name: string): string | Diagnostic {
+  const base = scopeId === TENANT_SCOPE_ID ? '' : scopeId.replace(/\/+$/, '');
+  const typeSegs = type.split('/');
+  const nameSegs = name.split('/');
+  const shown = `${base}/providers/${type} (name "${name}")`;
+  if (typeSegs.some((s) => s.length === 0) || nameSegs.some((s) => s.length === 0)) {
+    return fail(shown, 'type and name must not have empty segments');
+  }
+  if (typeSegs.length < 2) return fail(shown, `type "${type}" has no namespace`);
+  let out = `${base}/providers/${typeSegs[0]}`;
+  let n = 0;
+  for (let t = 1; t < typeSegs.length; t++) {
+    const seg = typeSegs[t]!;
+    if (seg.toLowerCase() === 'providers') {
+      // legacy extension form: the next name segment is the extension namespace
+      const extNs = nameSegs[n++];
+      if (extNs === undefined || t === typeSegs.length - 1) return fail(shown, 'extension "providers" form needs a namespace name and a type');
+      out += `/providers/${extNs}`;
+      continue;
+    }
+    const nm = nameSegs[n++];
+    if (nm === undefined) return fail(shown, `type has more segments than name "${name}"`);
+    out += `/${seg}/${nm}`;
+  }
+  if (n !== nameSegs.length) return fail(shown, `name "${name}" has more segments than type "${type}"`);
+  return out;
+}
+
+// ── containment ────────────────────────────────────────────────────────────────────────
+
+/** Anything that can answer management-group containment (a `Hierarchy`). */
+export interface ScopeContainer {
+  contains(scopeId: string, resourceId: string): boolean;
+}
+
+/** True when `id` has no hostile segment (empty, '.', '..'); cheap pre-check for textual containment. */
+function isWellFormed(id: string): boolean {
+  return typeof segmentsOf(id) !== 'string';
+}
+
+/**
+ * Is `resourceId` at or below `scopeId`? Case-insensitive, on segment boundaries (`…/rg1` does not contain
+ * `…/rg10`). `/` contains everything. A management-group scope contains the subscriptions below it only through
+ * the hierarchy: pass one (a `Hierarchy`) or only ids written under the MG's own id match.
+ */
+export function isUnderScope(resourceId: string, scopeId: string, hierarchy?: ScopeContainer): boolean {
+  if (typeof resourceId !== 'string' || typeof scopeId !== 'string') return false;
+  if (!isWellFormed(resourceId)) return false;
+  if (scopeId === TENANT_SCOPE_ID) return true;
+  if (!isWellFormed(scopeId)) return false;
+  const r = resourceId.toLowerCase();
+  const s = scopeId.toLowerCase();
+  if (r === s || r.startsWith(s + '/')) return true;
+  if (hierarchy !== undefined && s.startsWith('/providers/microsoft.management/managementgroups/')) {
+    return hierarchy.contains(scopeId, resourceId);
+  }
+  return false;
+}
