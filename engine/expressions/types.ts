@@ -62,6 +62,8 @@ export interface ExpressionScope {
   field?(name: string, pointer: string): Evaluator | undefined;
   /** Compile current('<constant>') / current() into a reader, or undefined when no count binds it. */
   current?(name: string | undefined, pointer: string): Evaluator | undefined;
+  /** Compile variables('<constant>') into a reader (template phase); undefined falls back to rt.variable at run time. */
+  variable?(name: string, pointer: string): Evaluator | undefined;
 }
 
 export interface CompiledValue {
