@@ -74,9 +74,11 @@ export const CODES = Object.freeze(
     'expr.function-failed': { severity: 'error', message: '{name}(): {reason}' },
     'expr.result-too-large': { severity: 'error', message: 'A function result exceeded {limit} characters' },
     'expr.unresolvable': { severity: 'warning', message: '{name}() cannot be evaluated offline; the value is kept symbolic' },
+    'expr.value-too-deep': { severity: 'error', message: 'The JSON value is nested more than {limit} levels deep' },
 
     // ── fields and aliases (aliases/) ───────────────────────────────────────────────────
     'compile.unknown-alias': { severity: 'error', message: 'Unknown alias "{alias}"', hint: 'Check the spelling against `az provider show --expand resourceTypes/aliases`, add the alias with the aliases option, or use lenient mode to accept plain property paths.' },
+    'compile.alias-by-convention': { severity: 'warning', message: 'Alias "{alias}" is not in the catalogue; reading {path} on {type} resources by the naming convention', hint: 'Supply the alias definition with the aliases option to be exact.' },
     'compile.alias-type-mismatch': { severity: 'warning', message: 'Alias "{alias}" is not defined for the types the rule targets ({types})' },
     'compile.invalid-field': { severity: 'error', message: 'Invalid field "{field}": {reason}' },
     'compile.invalid-alias-catalogue': { severity: 'error', message: 'Invalid alias definitions: {reason}' },
