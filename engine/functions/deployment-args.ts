@@ -52,5 +52,8 @@ export function stringArgs(name: string, args: readonly unknown[], from: number,
   return out;
 }
 
-/** Results longer than this fail with 'expr.result-too-large' instead of exhausting memory. */
-export const MAX_RESULT_CHARS = 1_048_576;
+/**
+ * Results longer than this fail with 'expr.result-too-large' instead of exhausting memory; the same bound as the
+ * policy functions' result limit (digest §3.4).
+ */
+export const MAX_RESULT_CHARS = 131_072;
