@@ -53,6 +53,16 @@ export const CODES = Object.freeze(
     'parse.unknown-mode': { severity: 'warning', message: 'Mode "{mode}" is a resource-provider mode; its resources are not in ARM snapshots and are not evaluated' },
     'parse.invalid-mode': { severity: 'error', message: 'Unknown mode "{mode}"' },
     'parse.parameter-type': { severity: 'error', message: 'Parameter "{name}" has unknown type "{type}"' },
+    'parse.missing-property': { severity: 'error', message: 'Required property "{property}" is missing' },
+    'parse.unknown-property': { severity: 'error', message: 'Unknown property "{property}"' },
+    'parse.wrong-type': { severity: 'error', message: 'Expected {expected}, got {actual}' },
+    'parse.invalid-value': { severity: 'error', message: 'Value {value} is not one of: {allowed}' },
+    'parse.multiple-logical-operators': { severity: 'error', message: 'The condition has more than one of "allOf", "anyOf" and "not"', hint: 'Nest them: { "allOf": [ { "anyOf": [...] }, ... ] }.' },
+    'parse.document-too-deep': { severity: 'error', message: 'The document is nested more than {limit} levels deep' },
+    'parse.missing-scope': { severity: 'error', message: 'Cannot tell the scope of this {kind}: {reason}' },
+    'parse.duplicate-reference-id': { severity: 'error', message: 'policyDefinitionReferenceId "{id}" is used by more than one member (reference ids are case-insensitive)' },
+    'parse.unknown-group': { severity: 'error', message: 'Group "{group}" is not declared in policyDefinitionGroups' },
+    'parse.selector-conflict': { severity: 'error', message: 'Invalid selectors: {reason}' },
 
     // ── template expressions "[...]" (expressions/) ─────────────────────────────────────
     'expr.syntax': { severity: 'error', message: 'Expression syntax error at offset {offset}: {reason}' },
