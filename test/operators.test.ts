@@ -243,6 +243,22 @@ test('EvaluationError for a mismatched ordering names the operator and both side
   }
 });
 
+test('a target of the wrong kind: prepare returns, every evaluation throws eval.operator-target', () => {
+  for (const [name, target] of [['in', 'eastus'], ['notIn', { a: 1 }], ['equals', ['a']], ['like', { a: '*' }], ['less', [1]], ['containsKey', ['k']]] as const) {
+    const t = lookupOperator(name)!.prepare(target);
+    for (const left of ['a', MISSING, null]) {
+      try {
+        t(left);
+        assert.unreachable(`${name} should throw`);
+      } catch (e) {
+        assert.instance(e, EvaluationError, name);
+        assert.is((e as EvaluationError).code, 'eval.operator-target');
+        assert.match((e as EvaluationError).message, `"${name}"`);
+      }
+    }
+  }
+});
+
 // ── hostile patterns: results asserted, never time ────────────────────────────────────────────────
 
 const N = 100_000;

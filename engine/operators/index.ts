@@ -1,4 +1,5 @@
 // operators/: the one OPERATORS table (equals … exists): semantics, Azure names and reason sentences. Imports diagnostics and model only.
+import { EvaluationError } from '../diagnostics/index.js';
 import { prepareContains, prepareNotContains } from './contains.js';
 import { prepareContainsKey, prepareNotContainsKey } from './containsKey.js';
 import { prepareEquals, prepareNotEquals } from './equals.js';
@@ -57,8 +58,21 @@ function spec(
     reason,
     negatedReason,
     targetKind,
-    // The options are copied so a prepared test never changes when the caller's object does.
-    prepare: (target: unknown, options?: OperatorOptions) => prepare(target, options === undefined ? undefined : { ...options }),
+    prepare: (target: unknown, options?: OperatorOptions): OperatorTest => {
+      try {
+        // The options are copied so a prepared test never changes when the caller's object does.
+        return prepare(target, options === undefined ? undefined : { ...options });
+      } catch (error) {
+        // A target of the wrong kind is a fault of every resource the condition sees (an Error result each),
+        // not of the compile step that may call prepare with a constant target.
+        if (error instanceof EvaluationError) {
+          return () => {
+            throw error;
+          };
+        }
+        throw error;
+      }
+    },
   });
 }
 

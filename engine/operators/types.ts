@@ -6,7 +6,7 @@
  * - 'boolean' exists: true / false or the strings "true" / "false" (ci); anything else makes the condition false.
  * - 'scalar'  every other operator: a string, number, boolean or null. Azure types these targets as strings
  *             ("Evaluation result … is type 'Array', expected type is 'String'", author-policies-for-arrays.md),
- *             so an array/object target makes `prepare` throw EvaluationError('eval.operator-target').
+ *             so an array/object target makes the prepared test throw EvaluationError('eval.operator-target').
  * - 'any'     not used by a built-in operator; kept for callers that add their own.
  */
 export type TargetKind = 'any' | 'scalar' | 'array' | 'boolean';
@@ -54,8 +54,10 @@ export interface OperatorSpec {
   readonly targetKind: TargetKind;
   /**
    * Compile-once hook: everything that depends only on the target (pattern, folded string, `in` set, parsed date)
-   * is computed here; the returned test runs per resource and builds no RegExp. Throws
-   * EvaluationError('eval.operator-target') for a target of the wrong kind.
+   * is computed here; the returned test runs per resource and builds no RegExp. `prepare` itself never throws for
+   * bad data: a target of the wrong kind (an array for equals, a string for in) gives a test that throws
+   * EvaluationError('eval.operator-target') for every resource; the compiler may report it earlier from targetKind.
+   * The test throws EvaluationError('eval.type-mismatch') for incomparable ordering operands under strictOrdering.
    */
   prepare(target: unknown, options?: OperatorOptions): OperatorTest;
 }
