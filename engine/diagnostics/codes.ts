@@ -85,7 +85,6 @@ export const CODES = Object.freeze(
     'expr.result-too-large': { severity: 'error', message: 'A function result exceeded {limit} characters' },
     'expr.unresolvable': { severity: 'warning', message: '{name}() cannot be evaluated offline; the value is kept symbolic' },
     'expr.value-too-deep': { severity: 'error', message: 'The JSON value is nested more than {limit} levels deep' },
-    'expr.value-too-deep': { severity: 'error', message: 'The JSON value is nested more than {limit} levels deep' },
 
     // ── fields and aliases (aliases/) ───────────────────────────────────────────────────
     'compile.unknown-alias': { severity: 'error', message: 'Unknown alias "{alias}"', hint: 'Check the spelling against `az provider show --expand resourceTypes/aliases`, add the alias with the aliases option, or use lenient mode to accept plain property paths.' },
