@@ -99,13 +99,13 @@ export function compilePath(path: string): PathSegment[] {
   return r;
 }
 
-/** Renders segments back to the canonical path text (`a.b[*].c`, quoted keys where needed). */
+/** Renders segments back to the canonical path text (`a.b[*].c`; keys other than [A-Za-z0-9_$#@:-]+ quoted). */
 export function formatPath(segments: readonly PathSegment[]): string {
   let s = '';
   for (const seg of segments) {
     if (seg.kind === 'wildcard') s += '[*]';
     else if (seg.kind === 'index') s += `[${seg.index}]`;
-    else if (/^[^.[\]']+$/.test(seg.name)) s += (s === '' ? '' : '.') + seg.name;
+    else if (/^[A-Za-z0-9_$#@:-]+$/.test(seg.name)) s += (s === '' ? '' : '.') + seg.name;
     else s += `['${seg.name.replace(/'/g, "''")}']`;
   }
   return s;
