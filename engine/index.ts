@@ -1,0 +1,15 @@
+// dine's public API: everything a library user or the CLI may call. Nothing here touches the disk
+// except the loaders, which say so in their names.
+export { compilePolicy, type CompiledPolicy, type CompileOptions } from './compile/policy.js';
+export { evaluatePolicyRule, evaluateCondition, type EvaluatePolicyRuleInput, type EvaluateConditionInput } from './evaluate/rule.js';
+export { evaluateResource, type EvaluateOptions } from './evaluate/resource.js';
+export { evaluateExpression } from './expressions/evaluate.js';
+export { RelatedIndex, type RelatedLookup, type RelatedQuery } from './effects/existence.js';
+export { EFFECTS, lookupEffect, type EffectSpec } from './effects/registry.js';
+export { OPERATORS, lookupOperator, type OperatorSpec, type OperatorOptions } from './operators/index.js';
+export { FUNCTIONS, lookupFunction } from './functions/index.js';
+export { createAliasCatalogue, defaultAliasCatalogue, type AliasCatalogue, type ProviderAliases } from './aliases/index.js';
+export { toResourceView } from './scope/view.js';
+export type { EvaluationContext } from './evaluate/runtime.js';
+export { CODES, PolicyError, EvaluationError, type Code, type Diagnostic, type SourceLocation } from './diagnostics/index.js';
+export type { ComplianceState, Reason, RuleEvaluation, RawResource, ResourceView } from './model/index.js';
