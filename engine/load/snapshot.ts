@@ -427,6 +427,9 @@ export async function buildSnapshot(items: AsyncIterable<ReadItem> | Iterable<Re
   const sources: ResourceSource[] = [];
   const byId = new Map<string, number>();
   const diagnostics: Diagnostic[] = [];
+  // Every valid view in read order, duplicates included: a replaced copy may still carry hierarchy facts (an
+  // ARG subscription row's managementGroupAncestorsChain, which a later ARM GET of the subscription lacks).
+  const readOrder: ScopedResourceView[] = [];
   for await (const item of items) {
     if (item.kind === 'diagnostic') {
       diagnostics.push(item.diagnostic);
@@ -437,6 +440,7 @@ export async function buildSnapshot(items: AsyncIterable<ReadItem> | Iterable<Re
       diagnostics.push(located(view, item.source, view.code === 'load.invalid-resource-id' ? '/id' : ''));
       continue;
     }
+    readOrder.push(view);
     const key = resourceIdKey(view.id);
     const at = byId.get(key);
     if (at !== undefined) {
@@ -449,7 +453,7 @@ export async function buildSnapshot(items: AsyncIterable<ReadItem> | Iterable<Re
       sources.push(item.source);
     }
   }
-  const built = buildHierarchy(resources);
+  const built = buildHierarchy(readOrder);
   diagnostics.push(...built.diagnostics);
   return { resources, sources, byId, hierarchy: built.hierarchy, diagnostics, files };
 }
