@@ -109,6 +109,8 @@ function main(): void {
   const types: Record<string, { p?: string; a: Entry[] }> = {};
   let aliasCount = 0;
   let conventional = 0;
+  let flattened = 0;
+  let envelope = 0;
   for (const type of Object.keys(input.resourceTypes).sort()) {
     const map = input.resourceTypes[type]!;
     const names = Object.keys(map).sort();
@@ -122,7 +124,10 @@ function main(): void {
       const path = map[name]!;
       if (typeof path !== 'string' || path === '') continue; // the catalogue needs a path to be useful
       const e = encodeEntry(prefix, name, path);
-      if (typeof e === 'string') conventional++;
+      if (typeof e === 'string') {
+        if (e.includes('^')) flattened++;
+        else conventional++;
+      } else if (e.length === 1) envelope++;
       a.push(e);
       aliasCount++;
     }
@@ -140,7 +145,7 @@ function main(): void {
       licenceText: 'engine/aliases/CATALOGUE-LICENSE',
       note: 'Alias names and default paths only; API-version paths and alias metadata are not in the source dump.',
     },
-    counts: { resourceTypes: Object.keys(types).length, aliases: aliasCount, conventional },
+    counts: { resourceTypes: Object.keys(types).length, aliases: aliasCount, conventional, flattened, envelope },
     types,
   };
   const gz = gzipSync(Buffer.from(JSON.stringify(asset), 'utf8'), { level: 9 });
@@ -154,7 +159,8 @@ function main(): void {
   );
   process.stdout.write(
     `catalogue.json.gz: ${gz.length} bytes; ${asset.counts.resourceTypes} resource types, ${aliasCount} aliases ` +
-      `(${conventional} conventional, path stored for ${aliasCount - conventional})\n`,
+      `(${conventional} conventional properties.<suffix>, ${flattened} sub-resource flattened, ${envelope} envelope, ` +
+      `explicit path stored for ${aliasCount - conventional - flattened - envelope})\n`,
   );
 }
 

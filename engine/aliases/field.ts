@@ -107,14 +107,21 @@ function aliasRef(
   types: readonly string[],
   resolve: (typeLower: string, apiVersion: string | undefined) => readonly PathSegment[] | undefined,
 ): FieldRef {
-  const cache = new Map<string, readonly PathSegment[] | null>();
+  // typeLower → path without an API version, plus per-version paths; two levels so a read builds no key string.
+  const cache = new Map<string, { plain?: readonly PathSegment[] | null; byVersion?: Map<string, readonly PathSegment[] | null> }>();
   const display = new Map<readonly PathSegment[], string>();
   const pathFor = (view: ResourceView): readonly PathSegment[] | undefined => {
-    const key = view.apiVersion === undefined ? view.typeLower : `${view.typeLower}\u0000${view.apiVersion}`;
-    let hit = cache.get(key);
-    if (hit === undefined) {
-      hit = resolve(view.typeLower, view.apiVersion) ?? null;
-      cache.set(key, hit);
+    let slot = cache.get(view.typeLower);
+    if (slot === undefined) cache.set(view.typeLower, (slot = {}));
+    const v = view.apiVersion;
+    let hit: readonly PathSegment[] | null | undefined;
+    if (v === undefined) {
+      hit = slot.plain;
+      if (hit === undefined) slot.plain = hit = resolve(view.typeLower, undefined) ?? null;
+    } else {
+      const byVersion = (slot.byVersion ??= new Map());
+      hit = byVersion.get(v);
+      if (hit === undefined) byVersion.set(v, (hit = resolve(view.typeLower, v) ?? null));
     }
     return hit ?? undefined;
   };
