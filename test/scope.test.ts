@@ -49,8 +49,9 @@ for (const file of files) {
     assert.not.ok(ids.has(c.id), `${file}: duplicate case id ${c.id}`);
     ids.add(c.id);
     cases(`${file}#${c.id}`, () => {
-      switch (c.kind) {
-        case 'resource-id': {
+      assert.is(c.kind, 'resource-id');
+      switch ((c['op'] as string | undefined) ?? 'parse') {
+        case 'parse': {
           const r = parseResourceId(c['resourceId'] as string);
           if (c['expectError'] !== undefined) {
             assert.ok(isDiagnostic(r), `expected an error, got ${JSON.stringify(r)}`);
@@ -70,7 +71,7 @@ for (const file of files) {
           }
           return;
         }
-        case 'scope-contains':
+        case 'contains':
           assert.is(isUnderScope(c['resourceId'] as string, c['scope'] as string), c['expect']);
           return;
         case 'hierarchy-contains': {
@@ -79,7 +80,7 @@ for (const file of files) {
           assert.is(isUnderScope(c['resourceId'] as string, c['scope'] as string, tree), c['expect'], 'isUnderScope with hierarchy');
           return;
         }
-        case 'format-resource-id': {
+        case 'format': {
           const r = formatResourceId(c['scope'] as string, c['type'] as string, c['name'] as string);
           if (c['expectError'] !== undefined) {
             assert.ok(isDiagnostic(r), `expected an error, got ${String(r)}`);
@@ -92,7 +93,7 @@ for (const file of files) {
           return;
         }
         default:
-          assert.unreachable(`unknown case kind ${c.kind}`);
+          assert.unreachable(`unknown op ${String(c['op'])}`);
       }
     });
   }
