@@ -17,7 +17,8 @@ export type { ArgKind, FunctionSpec, Thunk } from './types.js';
 export { constantEvaluator, constantOf, failedEvaluator, failureOf } from './constant.js';
 export { checkArgument } from './check.js';
 
-export const FUNCTIONS: readonly FunctionSpec[] = Object.freeze([
+export const FUNCTIONS: readonly FunctionSpec[] = Object.freeze(
+  [
   ...POLICY_FUNCTIONS,
   ...LOGICAL_FUNCTIONS,
   ...COMPARISON_FUNCTIONS,
@@ -29,7 +30,8 @@ export const FUNCTIONS: readonly FunctionSpec[] = Object.freeze([
   ...DATE_FUNCTIONS,
   ...ENCODING_FUNCTIONS,
   ...DEPLOYMENT_FUNCTIONS,
-]);
+  ].map((f) => Object.freeze(f)),
+);
 
 const BY_NAME: ReadonlyMap<string, FunctionSpec> = (() => {
   const m = new Map<string, FunctionSpec>();
