@@ -1,6 +1,7 @@
 // dine's public API: everything a library user or the CLI may call. Nothing here touches the disk
 // except the loaders, which say so in their names.
 export { compilePolicy, type CompiledPolicy, type CompileOptions } from './compile/policy.js';
+export { compilePolicySet, type CompiledPolicySet, type CompiledMember, type CompilePolicySetOptions, type DefinitionResolver } from './compile/policy-set.js';
 export { evaluatePolicyRule, evaluateCondition, type EvaluatePolicyRuleInput, type EvaluateConditionInput } from './evaluate/rule.js';
 export { evaluateResource, type EvaluateOptions } from './evaluate/resource.js';
 export { evaluateExpression } from './expressions/evaluate.js';

@@ -165,7 +165,8 @@ function parseTagField(field: string): string | null | { reason: string } {
   } else {
     name = inner;
   }
-  if (name === '') return { reason: 'the tag name is empty' };
+  // `tags[]` arises from "[concat('tags[', parameters('tagName'), ']')]" with an empty default (16 built-ins):
+  // Azure accepts such definitions; the field names the tag '', which is missing on every real resource.
   if (inner === '*') return { reason: "tags cannot be enumerated with [*]; use the field 'tags'" };
   return name;
 }

@@ -67,8 +67,12 @@ export function bindParameters(
     if (hit !== undefined && typeof def?.type === 'string' && !typeMatches(def.type, value)) {
       diagnostics.push(diagnostic('compile.parameter-value-type', { name, type: def.type }, { pointer: p }));
     }
-    if (hit !== undefined && Array.isArray(def?.allowedValues) && !allowed(def.allowedValues, value, def.type)) {
-      diagnostics.push(diagnostic('compile.parameter-not-allowed', { name }, { pointer: p }));
+    // An empty allowedValues list restricts nothing (16 built-ins declare `"allowedValues": []`).
+    if (hit !== undefined && Array.isArray(def?.allowedValues) && def.allowedValues.length > 0 && !allowed(def.allowedValues, value, def.type, sameJson)) {
+      // Azure validates allowedValues case-sensitively, yet its own initiatives pass 'audit' to members that
+      // allow 'Audit' (CMMC_L3, NIST…): a match that differs only in case is accepted with a warning.
+      const severity = allowed(def.allowedValues, value, def.type, sameIgnoringCase) ? 'warning' : 'error';
+      diagnostics.push(diagnostic('compile.parameter-not-allowed', { name }, { pointer: p, severity }));
     }
     out.values.set(lower, value);
   }
@@ -77,9 +81,13 @@ export function bindParameters(
 }
 
 /** allowedValues are validated case-sensitively; for array parameters every element must be allowed. */
-function allowed(allowedValues: unknown[], value: unknown, type: string | undefined): boolean {
+function allowed(allowedValues: unknown[], value: unknown, type: string | undefined, same: (a: unknown, b: unknown) => boolean): boolean {
   if (type?.toLowerCase() === 'array' && Array.isArray(value) && !allowedValues.some((a) => Array.isArray(a))) {
-    return value.every((v) => allowedValues.some((a) => sameJson(a, v)));
+    return value.every((v) => allowedValues.some((a) => same(a, v)));
   }
-  return allowedValues.some((a) => sameJson(a, value));
+  return allowedValues.some((a) => same(a, value));
+}
+
+function sameIgnoringCase(a: unknown, b: unknown): boolean {
+  return typeof a === 'string' && typeof b === 'string' ? a.toLowerCase() === b.toLowerCase() : sameJson(a, b);
 }

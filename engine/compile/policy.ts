@@ -1,7 +1,8 @@
 // compilePolicy: a definition (with or without the `properties` envelope) and its parameter values
 // compiled once into a CompiledPolicy: the if-condition, the applicability condition, the effect and
 // the effect's details, all as closures (digest §1, §7).
-import { PolicyError, diagnostic, joinPointer, type Diagnostic } from '../diagnostics/index.js';
+import { PolicyError, diagnostic, joinPointer, type Diagnostic, type SourceLocation } from '../diagnostics/index.js';
+import { parseDefinition } from '../parse/index.js';
 import { compileTemplateValue } from '../expressions/compile.js';
 import type { CompiledValue } from '../expressions/types.js';
 import { defaultAliasCatalogue, createAliasCatalogue, type AliasCatalogue, type ProviderAliases } from '../aliases/index.js';
@@ -29,6 +30,8 @@ export interface CompileOptions {
   missingArrayIsFalse?: boolean;
   /** Pointer of the definition inside its document, for diagnostics. */
   pointer?: string;
+  /** Maps a pointer to its line:column in the source file (parseSourceText's locate). */
+  locate?: (pointer: string) => SourceLocation | undefined;
 }
 
 export interface CompiledDetails {
@@ -109,8 +112,11 @@ export function modeKindOf(mode: string): ModeKind | undefined {
 }
 
 export function compilePolicy(definition: unknown, options: CompileOptions = {}): CompiledPolicy {
-  const diagnostics: Diagnostic[] = [];
   const base = options.pointer ?? '';
+  // Structure first (ajv, every fault at once), then meaning.
+  const parsed = parseDefinition(definition, { pointerBase: base, ...(options.locate ? { locate: options.locate } : {}) });
+  if (parsed.diagnostics.some((d) => d.severity === 'error')) throw new PolicyError(parsed.diagnostics.filter((d) => d.severity === 'error'));
+  const diagnostics: Diagnostic[] = [...parsed.diagnostics];
   const unwrapped = definitionBody(definition);
   if (unwrapped === undefined) throw new PolicyError([diagnostic('parse.not-an-object', { context: ' (a policy definition)' }, { pointer: base })]);
   const { body, envelope } = unwrapped;
@@ -135,19 +141,24 @@ export function compilePolicy(definition: unknown, options: CompileOptions = {})
   const bound = bindParameters(isObject(declared) ? declared : undefined, options.parameters, joinPointer(bodyPointer, paramsKey ?? 'parameters'), diagnostics);
 
   const catalogue = options.catalogue ?? (options.aliases ? createAliasCatalogue(options.aliases) : defaultAliasCatalogue());
+  // Resource-provider modes use data-plane aliases (Microsoft.KeyVault.Data/…) that the ARM catalogue
+  // does not hold; their rules are checked for structure only, never evaluated from snapshots.
+  const rpMode = modeKind === 'resourceProvider';
   const conditionOptions: ConditionOptions = {
     catalogue,
-    strict: options.strict ?? true,
-    lenient: options.lenient ?? false,
+    strict: rpMode ? false : options.strict ?? true,
+    lenient: rpMode ? true : options.lenient ?? false,
     operatorOptions: options.operatorOptions ?? {},
     missingArrayIsFalse: options.missingArrayIsFalse ?? false,
   };
-  const usedUnbound = new Set<string>();
+  // Declared parameters without a value map to undefined: the expression compiler reports them
+  // ('expr.missing-parameter-value') where they are used.
   const parameterValues = new Map(bound.values);
+  for (const u of bound.unbound) parameterValues.set(u, undefined);
   const env: CompileEnv = {
     options: conditionOptions,
     diagnostics,
-    parameters: new ParameterView(parameterValues, bound.unbound, usedUnbound, diagnostics, bound.declared),
+    parameters: parameterValues,
     bindings: [],
     target: 'primary',
     stats: newStats(),
@@ -185,6 +196,10 @@ export function compilePolicy(definition: unknown, options: CompileOptions = {})
     }
   }
 
+  if (options.locate) for (const d of diagnostics) if (d.source === undefined && d.pointer !== undefined) {
+    const at = options.locate(d.pointer);
+    if (at) d.source = at;
+  }
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (errors.length > 0 || effect === undefined) throw new PolicyError(errors.length > 0 ? errors : diagnostics);
 
@@ -212,32 +227,6 @@ export function compilePolicy(definition: unknown, options: CompileOptions = {})
     conditionOptions,
     boundParameters: bound.values,
   });
-}
-
-/**
- * Parameter lookups for the expression compiler: a declared parameter without a value is reported
- * where it is used, once.
- */
-class ParameterView extends Map<string, unknown> {
-  constructor(
-    values: Map<string, unknown>,
-    private readonly unbound: Set<string>,
-    private readonly reported: Set<string>,
-    private readonly diagnostics: Diagnostic[],
-    private readonly declaredNames: Map<string, string>,
-  ) {
-    super(values);
-  }
-  override has(lower: string): boolean {
-    if (this.unbound.has(lower)) {
-      if (!this.reported.has(lower)) {
-        this.reported.add(lower);
-        this.diagnostics.push(diagnostic('expr.missing-parameter-value', { name: this.declaredNames.get(lower) ?? lower }));
-      }
-      return true;
-    }
-    return super.has(lower);
-  }
 }
 
 /** §7.2: which leaf classes decide applicability, or undefined when the rule applies to everything. */
