@@ -3,6 +3,7 @@ import type { Diagnostic } from '../diagnostics/index.js';
 import { assignDefined, hasErrors, prepareDocument, record, scopeFromId, str } from './document.js';
 import { readResourceSelectors } from './selectors.js';
 import type { ExemptionDoc } from './types.js';
+import { DATE_TIME_PATTERN } from './schemas/index.js';
 import type { ParseOptions } from './definition.js';
 
 /**
@@ -20,7 +21,7 @@ export function parseExemption(value: unknown, options: ParseOptions = {}): { ex
     prep.report('parse.missing-scope', { kind: 'exemption', reason: id === undefined ? 'it has no id' : `its id "${id}" is not of the form <scope>/providers/Microsoft.Authorization/policyExemptions/<name>` }, id === undefined ? '' : '/id');
   }
   const expiresOn = str(props['expiresOn']);
-  if (expiresOn !== undefined && !Number.isFinite(Date.parse(expiresOn))) {
+  if (expiresOn !== undefined && new RegExp(DATE_TIME_PATTERN).test(expiresOn) && !Number.isFinite(Date.parse(expiresOn))) {
     prep.report('parse.schema', { reason: `expiresOn "${expiresOn}" is not a valid date-time` }, '/properties/expiresOn');
   }
   const resourceSelectors = readResourceSelectors(prep, props['resourceSelectors'], '/properties/resourceSelectors');

@@ -155,10 +155,21 @@ export interface NormalizedDocument {
 export function normalizeKeys(value: unknown, shape: Shape): NormalizedDocument {
   const keyMaps = new WeakMap<object, Map<string, string>>();
   const duplicates: { pointer: string; key: string }[] = [];
-  const walk = (v: unknown, s: Shape, pointer: string): unknown => {
+  // the path is kept as tokens and joined only for a duplicate (most documents have none)
+  const path: (string | number)[] = [];
+  const walk = (v: unknown, s: Shape): unknown => {
     if (s.t === 'lazy') s = s.get();
     if (s.t === 'enum') return typeof v === 'string' ? (canonicalKeyword(v, s.values) ?? v) : v;
-    if (s.t === 'array') return Array.isArray(v) ? v.map((item, i) => walk(item, s.items, joinPointer(pointer, i))) : v;
+    if (s.t === 'array') {
+      if (!Array.isArray(v)) return v;
+      const items = s.items;
+      return v.map((item, i) => {
+        path.push(i);
+        const r = walk(item, items);
+        path.pop();
+        return r;
+      });
+    }
     if (s.t === 'object' && isObject(v)) {
       const out: Record<string, unknown> = Object.create(null);
       const map = new Map<string, string>();
@@ -167,21 +178,22 @@ export function normalizeKeys(value: unknown, shape: Shape): NormalizedDocument 
       for (const key of Object.keys(v)) {
         const canon = canonicalKeyword(key, keywordList);
         const name = canon ?? key;
-        const p = joinPointer(pointer, key);
         if (map.has(name) || (seenLower && canon === undefined && seenLower.has(key.toLowerCase()))) {
-          duplicates.push({ pointer: p, key });
+          duplicates.push({ pointer: joinPointer('', ...path, key), key });
           continue;
         }
         seenLower?.add(key.toLowerCase());
         map.set(name, key);
-        out[name] = walk(v[key], canon !== undefined ? s.keys[canon]! : (s.values ?? ANY), p);
+        path.push(key);
+        out[name] = walk(v[key], canon !== undefined ? s.keys[canon]! : (s.values ?? ANY));
+        path.pop();
       }
       keyMaps.set(out, map);
       return out;
     }
     return v;
   };
-  return { value: walk(value, shape, ''), keyMaps, duplicates };
+  return { value: walk(value, shape), keyMaps, duplicates };
 }
 
 /**

@@ -20,14 +20,20 @@ function located(d: Diagnostic, options: PositionOptions): Diagnostic {
 
 /** First place where the JSON nesting exceeds MAX_DOCUMENT_DEPTH, as a diagnostic; undefined if within. */
 export function checkDocumentDepth(value: unknown, options: PositionOptions = {}): Diagnostic | undefined {
-  const base = options.pointerBase ?? '';
-  const stack: { v: unknown; p: string; d: number }[] = [{ v: value, p: base, d: 0 }];
+  interface Item { v: unknown; d: number; parent: Item | undefined; token: string | number }
+  const stack: Item[] = [{ v: value, d: 0, parent: undefined, token: '' }];
   while (stack.length > 0) {
-    const { v, p, d } = stack.pop()!;
+    const item = stack.pop()!;
+    const { v, d } = item;
     if (typeof v !== 'object' || v === null) continue;
-    if (d >= MAX_DOCUMENT_DEPTH) return located(diagnostic('parse.document-too-deep', { limit: MAX_DOCUMENT_DEPTH }, { pointer: p }), options);
-    if (Array.isArray(v)) v.forEach((x, i) => stack.push({ v: x, p: joinPointer(p, i), d: d + 1 }));
-    else for (const k of Object.keys(v)) stack.push({ v: (v as Record<string, unknown>)[k], p: joinPointer(p, k), d: d + 1 });
+    if (d >= MAX_DOCUMENT_DEPTH) {
+      const tokens: (string | number)[] = [];
+      for (let i: Item | undefined = item; i?.parent; i = i.parent) tokens.push(i.token);
+      const pointer = joinPointer(options.pointerBase ?? '', ...tokens.reverse());
+      return located(diagnostic('parse.document-too-deep', { limit: MAX_DOCUMENT_DEPTH }, { pointer }), options);
+    }
+    if (Array.isArray(v)) v.forEach((x, i) => stack.push({ v: x, d: d + 1, parent: item, token: i }));
+    else for (const k of Object.keys(v)) stack.push({ v: (v as Record<string, unknown>)[k], d: d + 1, parent: item, token: k });
   }
   return undefined;
 }

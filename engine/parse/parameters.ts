@@ -7,7 +7,8 @@ import type { ParameterDefinition, ParameterType, ParameterValue } from './types
 /**
  * Reads `properties.parameters` of a prepared definition/initiative. A defaultValue outside allowedValues is a
  * warning 'compile.parameter-not-allowed' (Azure compares case-sensitively; for an array parameter each element
- * must be allowed, or the whole array must equal an allowed value).
+ * must be allowed, or the whole array must equal an allowed value). An empty allowedValues list restricts nothing:
+ * built-ins ship `"allowedValues": []` with a defaultValue (Guest Configuration AdministratorsGroupMembers_AINE).
  */
 export function readParameterDefinitions(prep: Prepared): Record<string, ParameterDefinition> {
   return dataMap(prep.props['parameters'], (raw, name) => {
@@ -19,7 +20,7 @@ export function readParameterDefinitions(prep: Prepared): Record<string, Paramet
     if (metadata) def.metadata = metadata;
     const schema = record(p['schema']);
     if (schema) def.schema = schema;
-    if (def.allowedValues && Object.hasOwn(def, 'defaultValue') && !isAllowed(def.defaultValue, def.allowedValues, def.type)) {
+    if (def.allowedValues && def.allowedValues.length > 0 && Object.hasOwn(def, 'defaultValue') && !isAllowed(def.defaultValue, def.allowedValues, def.type)) {
       prep.report('compile.parameter-not-allowed', { name }, joinPointer('/properties/parameters', name, 'defaultValue'), 'warning');
     }
     return def;

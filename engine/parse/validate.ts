@@ -86,6 +86,11 @@ export function validateDocument(kind: DocumentKind, doc: NormalizedDocument, op
     if (typed.has(m.error.instancePath)) dropped.add(m);
     typed.add(m.error.instancePath);
   }
+  // Shape checks (anyOf / oneOf / not of `required`) pass or fail vacuously on a value of the wrong type: the
+  // type error at the same place is the whole story.
+  for (const m of mapped) {
+    if (!dropped.has(m) && ['anyOf', 'oneOf', 'not'].includes(m.error.keyword) && typed.has(m.error.instancePath)) dropped.add(m);
+  }
   // An unknown operator already explains why a condition has no operator.
   const unknownOperatorAt = new Set(mapped.filter((m) => m.code === 'parse.unknown-operator').map((m) => m.error.instancePath));
   for (const m of mapped) if (m.code === 'parse.no-operator' && unknownOperatorAt.has(m.error.instancePath)) dropped.add(m);
@@ -96,6 +101,7 @@ export function validateDocument(kind: DocumentKind, doc: NormalizedDocument, op
   for (const m of mapped) {
     if (dropped.has(m)) continue;
     const d = toDiagnostic(m, doc, base, options.locate);
+    if (d === undefined) continue;
     const key = `${d.code}\u0000${d.pointer}\u0000${d.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
@@ -104,7 +110,7 @@ export function validateDocument(kind: DocumentKind, doc: NormalizedDocument, op
   return out;
 }
 
-function toDiagnostic(m: Mapped, doc: NormalizedDocument, base: string, locate: PositionOptions['locate']): Diagnostic {
+function toDiagnostic(m: Mapped, doc: NormalizedDocument, base: string, locate: PositionOptions['locate']): Diagnostic | undefined {
   const { error } = m;
   const params = error.params as Record<string, unknown>;
   let pointer = translatePointer(doc, error.instancePath);
@@ -149,6 +155,7 @@ function toDiagnostic(m: Mapped, doc: NormalizedDocument, base: string, locate: 
         break;
       case 'parse.multiple-operators': {
         const names = isObject(error.data) ? Object.keys(error.data).filter((k) => (CONDITION_OPERATORS as readonly string[]).includes(k)) : [];
+        if (names.length < 2) return undefined; // the extra member is an unknown key, reported as such
         const written = names.map((n) => parsePointer(translatePointer(doc, joinPointer(error.instancePath, n))).pop());
         args = { names: written.join(', ') };
         break;

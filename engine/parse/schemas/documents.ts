@@ -143,7 +143,7 @@ export const EXEMPTION_PROPERTIES_SCHEMA: JsonSchema = {
     policyAssignmentId: NON_EMPTY_STRING,
     policyDefinitionReferenceIds: { type: ['array', 'null'], items: STRING },
     exemptionCategory: { enum: [...EXEMPTION_CATEGORIES] },
-    expiresOn: { type: ['string', 'null'], pattern: DATE_TIME_PATTERN },
+    expiresOn: { type: ['string', 'null'], pattern: DATE_TIME_PATTERN, ...reasons({ pattern: 'expiresOn must be an ISO 8601 date-time (2020-12-31T23:59:00.0000000Z)' }) },
     displayName: OPTIONAL_STRING,
     description: OPTIONAL_STRING,
     metadata: OPTIONAL_OBJECT,
