@@ -3,7 +3,9 @@
 export { compilePolicy, type CompiledPolicy, type CompileOptions } from './compile/policy.js';
 export { compilePolicySet, type CompiledPolicySet, type CompiledMember, type CompilePolicySetOptions, type DefinitionResolver } from './compile/policy-set.js';
 export { evaluatePolicyRule, evaluateCondition, type EvaluatePolicyRuleInput, type EvaluateConditionInput } from './evaluate/rule.js';
-export { evaluateResource, type EvaluateOptions } from './evaluate/resource.js';
+export { evaluateResource, evaluateDeploymentParameters, type EvaluateOptions } from './evaluate/resource.js';
+export { evaluate, getEstateContext, type EvaluateInput, type EstateContext } from './evaluate/estate.js';
+export type { DocumentEntry, DocumentInput } from './evaluate/documents.js';
 export { evaluateExpression } from './expressions/evaluate.js';
 export { RelatedIndex, type RelatedLookup, type RelatedQuery } from './effects/existence.js';
 export { EFFECTS, lookupEffect, type EffectSpec } from './effects/registry.js';
@@ -13,4 +15,4 @@ export { createAliasCatalogue, defaultAliasCatalogue, type AliasCatalogue, type 
 export { toResourceView } from './scope/view.js';
 export type { EvaluationContext } from './evaluate/runtime.js';
 export { CODES, PolicyError, EvaluationError, type Code, type Diagnostic, type SourceLocation } from './diagnostics/index.js';
-export type { ComplianceState, Reason, RuleEvaluation, RawResource, ResourceView } from './model/index.js';
+export type { ComplianceState, Reason, RuleEvaluation, RawResource, ResourceView, ComplianceRecord, ComplianceReport, ComplianceSummary, RollUp, StateCounts } from './model/index.js';

@@ -32,6 +32,8 @@ export interface CompileOptions {
   pointer?: string;
   /** Maps a pointer to its line:column in the source file (parseSourceText's locate). */
   locate?: (pointer: string) => SourceLocation | undefined;
+  /** An assignment override's effect (digest §8.7), used instead of then.effect. */
+  effectOverride?: string;
 }
 
 export interface CompiledDetails {
@@ -180,7 +182,7 @@ export function compilePolicy(definition: unknown, options: CompileOptions = {})
   if (isObject(then)) {
     const effectKey = keyOf(then, 'effect');
     if (effectKey === undefined) diagnostics.push(diagnostic('parse.missing-effect', {}, { pointer: thenPointer }));
-    else effect = resolveEffect(then[effectKey], joinPointer(thenPointer, effectKey), env);
+    else effect = resolveEffect(options.effectOverride ?? then[effectKey], joinPointer(thenPointer, effectKey), env);
     if (effect !== undefined) details = compileDetails(effect, then, thenPointer, env);
   } else if (thenKey !== undefined) {
     diagnostics.push(diagnostic('parse.not-an-object', { context: ' ("then")' }, { pointer: thenPointer }));

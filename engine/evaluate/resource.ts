@@ -221,3 +221,19 @@ function existence(policy: CompiledPolicy, rt: RuleRuntime, options: EvaluateOpt
   // ifNotExistsDetails.totalResources and relatedResources tell the two apart.
   return result(true, policy, 'NonCompliant', [{ kind: 'existence', message: NO_RELATED_REASON, ifNotExistsDetails: details, relatedResources: considered }]);
 }
+
+export interface DeploymentParameters {
+  /** `{ name: { value } }`, as the deployment's properties.parameters. */
+  parameters: Record<string, { value: unknown }>;
+}
+
+/**
+ * details.deployment.properties.parameters evaluated with the policy evaluator on one resource
+ * (digest §7.5 step 1): `[field('name')]`, `[parameters('vaType')]` … Throws EvaluationError.
+ */
+export function evaluateDeploymentParameters(policy: CompiledPolicy, resource: ResourceView, context: EvaluationContext = {}): DeploymentParameters {
+  const rt = new RuleRuntime(resource, context, lookups(policy));
+  const parameters: Record<string, { value: unknown }> = Object.create(null);
+  for (const p of policy.details?.deploymentParameters ?? []) parameters[p.name] = { value: p.value.evaluate(rt) };
+  return { parameters };
+}

@@ -2,3 +2,4 @@
 export * from './resource.js';
 export * from './results.js';
 export * from './values.js';
+export * from './report.js';

@@ -1,0 +1,272 @@
+// evaluate(): assignments over an estate, the way Azure Policy's compliance scan does (digest §7–10,
+// §14): one record per (assignment, definition reference, applicable resource), exemptions, roll-ups.
+import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
+import type { ComplianceRecord, ComplianceReport, ResourceView, SourceRef } from '../model/index.js';
+import type { AssignmentDoc } from '../parse/index.js';
+import type { CompiledPolicy, CompileOptions } from '../compile/policy.js';
+import { createAliasCatalogue, defaultAliasCatalogue, type ProviderAliases } from '../aliases/index.js';
+import { RelatedIndex, type RelatedLookup } from '../effects/existence.js';
+import type { Snapshot } from '../load/snapshot.js';
+import { prepareAssignments, type PreparedAssignment, type PreparedMember } from './assignments.js';
+import type { DocumentInput } from './documents.js';
+import { evaluateResource } from './resource.js';
+import type { EvaluationContext } from './runtime.js';
+import { compileScope } from './scope-match.js';
+import { overrideEffect, resourceSelectorsMatch } from './selectors.js';
+import { summarize, type ScopeInfo } from './rollup.js';
+
+export interface EvaluateInput {
+  snapshot: Snapshot;
+  /** Policy definitions (plain documents, or { document, file, pointer, locate } entries). */
+  definitions: readonly DocumentInput[];
+  setDefinitions?: readonly DocumentInput[];
+  /** Omitted or empty: each definition is assigned at the root with its default parameters. */
+  assignments?: readonly DocumentInput[];
+  exemptions?: readonly DocumentInput[];
+  /** Only resources at or below this scope are evaluated. */
+  scope?: string;
+  /** Evaluation instant (ISO-8601): exemption expiry, utcNow(). Defaults to the current time. */
+  now?: string;
+  aliases?: ProviderAliases;
+  /** The snapshot holds every resource: an absent related type means NonCompliant, not Unknown. */
+  complete?: boolean;
+  strict?: boolean;
+  lenient?: boolean;
+  operatorOptions?: CompileOptions['operatorOptions'];
+  missingArrayIsFalse?: boolean;
+}
+
+/** What remediation and simulation need to go from a record back to its inputs. */
+export interface EstateContext {
+  readonly input: EvaluateInput;
+  readonly snapshot: Snapshot;
+  readonly related: RelatedLookup;
+  policyFor(record: ComplianceRecord): CompiledPolicy | undefined;
+  resourceFor(record: ComplianceRecord): ResourceView | undefined;
+  assignmentFor(record: ComplianceRecord): AssignmentDoc | undefined;
+  evaluationContextFor(record: ComplianceRecord): EvaluationContext;
+}
+
+const CONTEXTS = new WeakMap<ComplianceReport, EstateContext>();
+
+export function getEstateContext(report: ComplianceReport): EstateContext | undefined {
+  return CONTEXTS.get(report);
+}
+
+const RG_TYPE = 'microsoft.resources/subscriptions/resourcegroups';
+const SUB_TYPE = 'microsoft.resources/subscriptions';
+
+function canonicalNow(now: string | undefined): string {
+  return now ?? new Date().toISOString();
+}
+
+/** resourceGroup() and subscription() objects from the snapshot's own container resources. */
+class Surroundings {
+  private readonly groups = new Map<string, Record<string, unknown>>();
+  private readonly subs = new Map<string, Record<string, unknown>>();
+  constructor(snapshot: Snapshot) {
+    for (const r of snapshot.resources) {
+      if (r.typeLower === RG_TYPE && r.subscriptionId !== undefined) {
+        const raw = r.raw;
+        this.groups.set(`${r.subscriptionId}/${r.name}`.toLowerCase(), {
+          id: r.id,
+          name: r.name,
+          type: 'Microsoft.Resources/resourceGroups',
+          location: r.location,
+          ...(raw['managedBy'] !== undefined ? { managedBy: raw['managedBy'] } : {}),
+          tags: raw['tags'] ?? {},
+          properties: raw['properties'] ?? { provisioningState: 'Succeeded' },
+        });
+      } else if (r.typeLower === SUB_TYPE && r.subscriptionId !== undefined) {
+        const raw = r.raw;
+        this.subs.set(r.subscriptionId.toLowerCase(), {
+          id: `/subscriptions/${r.subscriptionId}`,
+          subscriptionId: r.subscriptionId,
+          tenantId: raw['tenantId'] ?? '',
+          displayName: raw['displayName'] ?? (raw['properties'] as Record<string, unknown> | undefined)?.['displayName'] ?? '',
+        });
+      }
+    }
+  }
+  contextFor(view: ResourceView, now: string, policy: EvaluationContext['policy']): EvaluationContext {
+    const ctx: EvaluationContext = { now };
+    if (policy !== undefined) ctx.policy = policy;
+    if (view.subscriptionId !== undefined) {
+      const sub = this.subs.get(view.subscriptionId.toLowerCase());
+      if (sub !== undefined) ctx.subscription = sub;
+      if (view.resourceGroup !== undefined) {
+        const rg = this.groups.get(`${view.subscriptionId}/${view.resourceGroup}`.toLowerCase());
+        if (rg !== undefined) ctx.resourceGroup = rg;
+      }
+    }
+    return ctx;
+  }
+}
+
+function policyInfo(a: PreparedAssignment, m: PreparedMember): EvaluationContext['policy'] {
+  return { assignmentId: a.id, definitionId: m.definitionId, setDefinitionId: a.setDefinitionId ?? '', definitionReferenceId: m.referenceId ?? '' };
+}
+
+function nonComplianceMessage(doc: AssignmentDoc, referenceId: string | undefined): string | undefined {
+  const specific = referenceId === undefined ? undefined : doc.nonComplianceMessages.find((m) => m.policyDefinitionReferenceId?.toLowerCase() === referenceId.toLowerCase());
+  return (specific ?? doc.nonComplianceMessages.find((m) => m.policyDefinitionReferenceId === undefined))?.message;
+}
+
+export function evaluate(input: EvaluateInput): ComplianceReport {
+  const now = canonicalNow(input.now);
+  const snapshot = input.snapshot;
+  const diagnostics: Diagnostic[] = [];
+  const catalogue = input.aliases ? createAliasCatalogue(input.aliases) : defaultAliasCatalogue();
+  const compileOptions: PrepareCompileOptions = { catalogue };
+  if (input.strict !== undefined) compileOptions.strict = input.strict;
+  if (input.lenient !== undefined) compileOptions.lenient = input.lenient;
+  if (input.operatorOptions !== undefined) compileOptions.operatorOptions = input.operatorOptions;
+  if (input.missingArrayIsFalse !== undefined) compileOptions.missingArrayIsFalse = input.missingArrayIsFalse;
+
+  const assignments = prepareAssignments(
+    {
+      definitions: input.definitions,
+      setDefinitions: input.setDefinitions ?? [],
+      assignments: input.assignments,
+      exemptions: input.exemptions ?? [],
+      hierarchy: snapshot.hierarchy,
+      now,
+      compileOptions,
+    },
+    diagnostics,
+  );
+
+  // Resources in the requested scope, indexed by type once.
+  let resources: readonly ResourceView[] = snapshot.resources;
+  if (input.scope !== undefined) {
+    const inScope = compileScope(input.scope, snapshot.hierarchy);
+    resources = resources.filter(inScope);
+    const known = snapshot.hierarchy.node(input.scope) !== undefined || snapshot.byId.has(input.scope.toLowerCase()) || input.scope === '/';
+    if (!known && resources.length === 0) diagnostics.push(diagnostic('assign.unknown-scope', { scope: input.scope }));
+  }
+  const byType = new Map<string, ResourceView[]>();
+  for (const r of resources) {
+    const list = byType.get(r.typeLower);
+    if (list === undefined) byType.set(r.typeLower, [r]);
+    else list.push(r);
+  }
+  const sourceOf = new Map<ResourceView, number>();
+  snapshot.resources.forEach((r, i) => sourceOf.set(r, i));
+
+  const index = new RelatedIndex(snapshot.resources);
+  const related: RelatedLookup = input.complete ? { knows: () => true, find: (q) => index.find(q) } : index;
+  const surroundings = new Surroundings(snapshot);
+  const records: ComplianceRecord[] = [];
+  const policies = new Map<string, CompiledPolicy>();
+
+  for (const a of assignments) {
+    for (const m of a.members) {
+      const candidates = m.types === undefined ? resources : [...m.types].flatMap((t) => byType.get(t) ?? []);
+      const info = policyInfo(a, m);
+      policies.set(memberKey(a.id, m.referenceId, m.policy.effect.name), m.policy);
+      for (const v of m.variants.values()) policies.set(memberKey(a.id, m.referenceId, v.effect.name), v);
+      for (const view of candidates) {
+        if (!a.inScope(view) || a.notScopes.some((n) => n(view)) || !resourceSelectorsMatch(a.doc.resourceSelectors, view)) continue;
+        const override = a.doc.overrides.length === 0 ? undefined : overrideEffect(a.doc.overrides, view, m.referenceId);
+        const policy = override === undefined ? m.policy : m.variants.get(override.toLowerCase()) ?? m.policy;
+        const result = evaluateResource(policy, view, { related, context: surroundings.contextFor(view, now, info) });
+        if (result.complianceState === 'NotApplicable') continue;
+        const record: ComplianceRecord = {
+          resourceId: view.id,
+          resourceType: view.type,
+          ...(view.location !== undefined && view.location !== '' ? { resourceLocation: view.location } : {}),
+          ...(view.resourceGroup !== undefined ? { resourceGroup: view.resourceGroup } : {}),
+          ...(view.subscriptionId !== undefined ? { subscriptionId: view.subscriptionId } : {}),
+          policyAssignmentId: a.id,
+          ...(a.name !== undefined ? { policyAssignmentName: a.name } : {}),
+          policyAssignmentScope: a.doc.scope,
+          policyDefinitionId: m.definitionId,
+          ...(m.definitionName !== undefined ? { policyDefinitionName: m.definitionName } : {}),
+          ...(m.displayName !== undefined ? { policyDefinitionDisplayName: m.displayName } : {}),
+          ...(a.setDefinitionId !== undefined ? { policySetDefinitionId: a.setDefinitionId } : {}),
+          ...(m.referenceId !== undefined ? { policyDefinitionReferenceId: m.referenceId } : {}),
+          ...(m.groupNames.length > 0 ? { policyDefinitionGroupNames: m.groupNames } : {}),
+          effect: result.effect,
+          complianceState: result.complianceState,
+          reasons: result.reasons,
+        };
+        const exemption = a.exemptions.find(
+          (x) => x.active && x.covers(view) && (x.referenceIds.size === 0 || (m.referenceId !== undefined && x.referenceIds.has(m.referenceId.toLowerCase()))) && resourceSelectorsMatch(x.doc.resourceSelectors, view),
+        );
+        if (exemption !== undefined) {
+          // Exempt resources are still evaluated; the state reported is Exempt (exemption-structure.md).
+          record.exemption = {
+            id: exemption.doc.id ?? exemption.doc.scope,
+            category: exemption.doc.exemptionCategory,
+            ...(exemption.doc.expiresOn !== undefined ? { expiresOn: exemption.doc.expiresOn } : {}),
+          };
+          record.reasons = [{ kind: 'note', message: `Exempt (${exemption.doc.exemptionCategory}) by ${record.exemption.id}; the evaluation said ${result.complianceState}.` }, ...result.reasons];
+          record.complianceState = 'Exempt';
+        } else if (result.complianceState === 'NonCompliant') {
+          const message = nonComplianceMessage(a.doc, m.referenceId);
+          if (message !== undefined) record.nonComplianceMessage = message;
+        }
+        const at = sourceOf.get(view);
+        const src = at === undefined ? undefined : snapshot.sources[at];
+        if (src !== undefined && src.file !== undefined) {
+          const source: SourceRef = { file: src.file, index: src.index };
+          if (src.line !== undefined) source.line = src.line;
+          if (src.column !== undefined) source.column = src.column;
+          if (src.pointer !== undefined) source.pointer = src.pointer;
+          record.source = source;
+        }
+        records.push(record);
+        for (const d of result.diagnostics) if (d.severity !== 'info' && !diagnostics.some((x) => x.code === d.code && x.message === d.message)) diagnostics.push(d);
+      }
+    }
+  }
+  records.sort(compareRecords);
+
+  const hierarchy = snapshot.hierarchy;
+  const scopeInfo = (id: string): ScopeInfo | undefined => {
+    const n = hierarchy.node(id);
+    if (n === undefined) return undefined;
+    const kind = n.kind === 'managementGroup' ? 'managementGroup' : n.kind === 'subscription' ? 'subscription' : n.kind === 'resourceGroup' ? 'resourceGroup' : 'tenant';
+    return n.displayName !== undefined ? { kind, displayName: n.displayName } : { kind };
+  };
+  const summary = summarize(records, (id) => hierarchy.ancestorsOf(id), scopeInfo);
+  const report: ComplianceReport = { evaluatedAt: now, results: records, summary, diagnostics: [...snapshot.diagnostics, ...diagnostics] };
+
+  const assignmentsById = new Map(assignments.map((a) => [a.id.toLowerCase(), a]));
+  CONTEXTS.set(report, {
+    input,
+    snapshot,
+    related,
+    policyFor: (r) => policies.get(memberKey(r.policyAssignmentId, r.policyDefinitionReferenceId, r.effect)),
+    resourceFor: (r) => {
+      const i = snapshot.byId.get(r.resourceId.toLowerCase());
+      return i === undefined ? undefined : snapshot.resources[i];
+    },
+    assignmentFor: (r) => assignmentsById.get(r.policyAssignmentId.toLowerCase())?.doc,
+    evaluationContextFor: (r) => {
+      const i = snapshot.byId.get(r.resourceId.toLowerCase());
+      const view = i === undefined ? undefined : snapshot.resources[i];
+      const policy = { assignmentId: r.policyAssignmentId, definitionId: r.policyDefinitionId, setDefinitionId: r.policySetDefinitionId ?? '', definitionReferenceId: r.policyDefinitionReferenceId ?? '' };
+      return view === undefined ? { now, policy } : surroundings.contextFor(view, now, policy);
+    },
+  });
+  return report;
+}
+
+type PrepareCompileOptions = Omit<CompileOptions, 'parameters' | 'pointer' | 'locate' | 'effectOverride'>;
+
+function memberKey(assignmentId: string, referenceId: string | undefined, effect: string): string {
+  return `${assignmentId.toLowerCase()}#${(referenceId ?? '').toLowerCase()}#${effect.toLowerCase()}`;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareRecords(x: ComplianceRecord, y: ComplianceRecord): number {
+  return (
+    cmp(x.policyAssignmentId.toLowerCase(), y.policyAssignmentId.toLowerCase()) ||
+    cmp((x.policyDefinitionReferenceId ?? '').toLowerCase(), (y.policyDefinitionReferenceId ?? '').toLowerCase()) ||
+    cmp(x.resourceId.toLowerCase(), y.resourceId.toLowerCase())
+  );
+}

@@ -1,0 +1,101 @@
+// Roll-ups as Azure computes them (compliance-states.md; digest §10.2): the worst-ranked state wins,
+// and the compliance percentage counts distinct resources.
+import type { ComplianceRecord, ComplianceState, ComplianceSummary, RollUp, RollUpKind, StateCounts } from '../model/index.js';
+
+/** Higher wins: NonCompliant > Compliant > Error > Conflict > Protected > Exempt > Unknown. */
+const RANK: Readonly<Record<ComplianceState, number>> = {
+  NonCompliant: 7,
+  Compliant: 6,
+  Error: 5,
+  Conflict: 4,
+  Protected: 3,
+  Exempt: 2,
+  Unknown: 1,
+  NotApplicable: 0,
+};
+
+export function worse(a: ComplianceState | undefined, b: ComplianceState): ComplianceState {
+  return a === undefined || RANK[b] > RANK[a] ? b : a;
+}
+
+/** (compliant + exempt + unknown) / (those + nonCompliant + conflict + error); Protected stays out (A-10). */
+export function compliancePercentage(c: StateCounts): number | undefined {
+  const good = (c.Compliant ?? 0) + (c.Exempt ?? 0) + (c.Unknown ?? 0);
+  const all = good + (c.NonCompliant ?? 0) + (c.Conflict ?? 0) + (c.Error ?? 0);
+  return all === 0 ? undefined : Math.round((good / all) * 10000) / 100;
+}
+
+class Node {
+  records = 0;
+  state: ComplianceState | undefined;
+  /** Distinct resources (lower-case id) → their worst state within this node. */
+  readonly resources = new Map<string, ComplianceState>();
+  constructor(
+    readonly kind: RollUpKind,
+    readonly id: string,
+    readonly displayName?: string,
+  ) {}
+  add(resourceKey: string, state: ComplianceState): void {
+    this.records++;
+    this.state = worse(this.state, state);
+    this.resources.set(resourceKey, worse(this.resources.get(resourceKey), state));
+  }
+  toRollUp(): RollUp {
+    const resources: StateCounts = {};
+    for (const s of this.resources.values()) resources[s] = (resources[s] ?? 0) + 1;
+    const r: RollUp = { kind: this.kind, id: this.id, complianceState: this.state, resources: sortCounts(resources), compliancePercentage: compliancePercentage(resources), records: this.records };
+    if (this.displayName !== undefined) r.displayName = this.displayName;
+    return r;
+  }
+}
+
+function sortCounts(c: StateCounts): StateCounts {
+  const out: StateCounts = {};
+  for (const k of Object.keys(c).sort() as ComplianceState[]) out[k] = c[k]!;
+  return out;
+}
+
+export interface ScopeInfo {
+  kind: RollUpKind;
+  displayName?: string;
+}
+
+/**
+ * @param ancestorsOf scope ids above a resource (resource group, subscription, management groups, '/').
+ * @param scopeInfo what each scope id is.
+ */
+export function summarize(
+  records: readonly ComplianceRecord[],
+  ancestorsOf: (resourceId: string) => readonly string[],
+  scopeInfo: (scopeId: string) => ScopeInfo | undefined,
+): ComplianceSummary {
+  const total = new Node('tenant', '/');
+  const assignments = new Map<string, Node>();
+  const policies = new Map<string, Node>();
+  const scopes = new Map<string, Node>();
+  const ancestorCache = new Map<string, readonly string[]>();
+  for (const r of records) {
+    const key = r.resourceId.toLowerCase();
+    total.add(key, r.complianceState);
+    const a = r.policyAssignmentId;
+    let an = assignments.get(a.toLowerCase());
+    if (an === undefined) assignments.set(a.toLowerCase(), (an = new Node('assignment', a, r.policyAssignmentName)));
+    an.add(key, r.complianceState);
+    const pid = r.policyDefinitionReferenceId === undefined ? a : `${a}#${r.policyDefinitionReferenceId}`;
+    let pn = policies.get(pid.toLowerCase());
+    if (pn === undefined) policies.set(pid.toLowerCase(), (pn = new Node('policy', pid, r.policyDefinitionDisplayName)));
+    pn.add(key, r.complianceState);
+    let ancestors = ancestorCache.get(key);
+    if (ancestors === undefined) ancestorCache.set(key, (ancestors = ancestorsOf(r.resourceId)));
+    for (const s of ancestors) {
+      const info = scopeInfo(s);
+      if (info === undefined) continue;
+      let sn = scopes.get(s.toLowerCase());
+      if (sn === undefined) scopes.set(s.toLowerCase(), (sn = new Node(info.kind, s, info.displayName)));
+      sn.add(key, r.complianceState);
+    }
+  }
+  const sorted = (m: Map<string, Node>) => [...m.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, n]) => n.toRollUp());
+  const t = total.toRollUp();
+  return { records: records.length, resources: t.resources, compliancePercentage: t.compliancePercentage, assignments: sorted(assignments), policies: sorted(policies), scopes: sorted(scopes) };
+}
