@@ -1,0 +1,4 @@
+// remediation/: DeployIfNotExists deployments, their static template expansion, remediation plans, output files and the post-remediation simulation.
+export * from './types.js';
+export { expandDeployment, targetOf } from './expand.js';
+export { isSymbolic, containsSymbolic, symbolic, SYMBOLIC_KEY, MAX_COPY_COUNT } from './template-runtime.js';
