@@ -229,7 +229,17 @@ export function evaluate(input: EvaluateInput): ComplianceReport {
     const kind = n.kind === 'managementGroup' ? 'managementGroup' : n.kind === 'subscription' ? 'subscription' : n.kind === 'resourceGroup' ? 'resourceGroup' : 'tenant';
     return n.displayName !== undefined ? { kind, displayName: n.displayName } : { kind };
   };
-  const summary = summarize(records, (id) => hierarchy.ancestorsOf(id), scopeInfo);
+  // One shared ancestor list per resource group (or subscription), so roll-ups parse no ids per record.
+  const ancestorLists = new Map<string, readonly string[]>();
+  const ancestorsOf = (r: ComplianceRecord): readonly string[] => {
+    if (r.subscriptionId === undefined) return hierarchy.ancestorsOf(r.resourceId);
+    const container = r.resourceGroup === undefined ? `/subscriptions/${r.subscriptionId}` : `/subscriptions/${r.subscriptionId}/resourceGroups/${r.resourceGroup}`;
+    const key = container.toLowerCase();
+    let list = ancestorLists.get(key);
+    if (list === undefined) ancestorLists.set(key, (list = [hierarchy.node(container)?.id ?? container, ...hierarchy.ancestorsOf(container)]));
+    return list;
+  };
+  const summary = summarize(records, ancestorsOf, scopeInfo);
   const report: ComplianceReport = { evaluatedAt: now, results: records, summary, diagnostics: [...snapshot.diagnostics, ...diagnostics] };
 
   const assignmentsById = new Map(assignments.map((a) => [a.id.toLowerCase(), a]));

@@ -61,21 +61,23 @@ export interface ScopeInfo {
 }
 
 /**
- * @param ancestorsOf scope ids above a resource (resource group, subscription, management groups, '/').
+ * @param ancestorsOf scope ids above a record's resource (resource group, subscription, management groups, '/');
+ *   callers return shared arrays (one per resource group), so this costs no allocation per record.
  * @param scopeInfo what each scope id is.
  */
 export function summarize(
   records: readonly ComplianceRecord[],
-  ancestorsOf: (resourceId: string) => readonly string[],
+  ancestorsOf: (record: ComplianceRecord) => readonly string[],
   scopeInfo: (scopeId: string) => ScopeInfo | undefined,
 ): ComplianceSummary {
   const total = new Node('tenant', '/');
   const assignments = new Map<string, Node>();
   const policies = new Map<string, Node>();
   const scopes = new Map<string, Node>();
-  const ancestorCache = new Map<string, readonly string[]>();
+  const scopeNodes = new Map<readonly string[], Node[]>();
   for (const r of records) {
-    const key = r.resourceId.toLowerCase();
+    // Snapshot ids are unique ignoring case, so the id as written is a stable key (and its hash is cached).
+    const key = r.resourceId;
     total.add(key, r.complianceState);
     const a = r.policyAssignmentId;
     let an = assignments.get(a.toLowerCase());
@@ -85,15 +87,20 @@ export function summarize(
     let pn = policies.get(pid.toLowerCase());
     if (pn === undefined) policies.set(pid.toLowerCase(), (pn = new Node('policy', pid, r.policyDefinitionDisplayName)));
     pn.add(key, r.complianceState);
-    let ancestors = ancestorCache.get(key);
-    if (ancestors === undefined) ancestorCache.set(key, (ancestors = ancestorsOf(r.resourceId)));
-    for (const s of ancestors) {
-      const info = scopeInfo(s);
-      if (info === undefined) continue;
-      let sn = scopes.get(s.toLowerCase());
-      if (sn === undefined) scopes.set(s.toLowerCase(), (sn = new Node(info.kind, s, info.displayName)));
-      sn.add(key, r.complianceState);
+    const ancestors = ancestorsOf(r);
+    let nodes = scopeNodes.get(ancestors);
+    if (nodes === undefined) {
+      nodes = [];
+      for (const s of ancestors) {
+        const info = scopeInfo(s);
+        if (info === undefined) continue;
+        let sn = scopes.get(s.toLowerCase());
+        if (sn === undefined) scopes.set(s.toLowerCase(), (sn = new Node(info.kind, s, info.displayName)));
+        nodes.push(sn);
+      }
+      scopeNodes.set(ancestors, nodes);
     }
+    for (const sn of nodes) sn.add(key, r.complianceState);
   }
   const sorted = (m: Map<string, Node>) => [...m.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, n]) => n.toRollUp());
   const t = total.toRollUp();

@@ -49,10 +49,6 @@ export class RuleRuntime implements ExpressionRuntime {
     this.primary = primary;
     this.now = context.now ?? DEFAULT_NOW;
     this.trace = trace;
-    // Function tables may call these hooks detached from the object.
-    for (const k of ['parameter', 'field', 'current', 'resourceGroup', 'subscription', 'requestContext', 'policy'] as const) {
-      (this as Record<string, unknown>)[k] = (this[k] as (...a: unknown[]) => unknown).bind(this);
-    }
   }
 
   parameter(name: string): unknown {

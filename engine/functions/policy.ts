@@ -24,9 +24,11 @@ function constantName(args: readonly Expr[], i = 0): string | undefined {
   return a !== undefined && a.kind === 'string' ? a.value : undefined;
 }
 
-function hook<T>(name: string, fn: T | undefined): T {
-  if (fn === undefined) throw fail(name, `${name}() is not available in this evaluation`);
-  return fn;
+/** Calls a runtime hook as a method (runtimes are classes), failing with a coded error when absent. */
+function hook(rt: ExpressionRuntime, name: string, method: keyof ExpressionRuntime, ...args: unknown[]): unknown {
+  const fn = rt[method];
+  if (typeof fn !== 'function') throw fail(name, `${name}() is not available in this evaluation`);
+  return (fn as (...a: unknown[]) => unknown).apply(rt, args);
 }
 
 // ── ipRangeContains ────────────────────────────────────────────────────────────────────────────────
@@ -145,7 +147,7 @@ export const POLICY_FUNCTIONS: readonly FunctionSpec[] = [
       return constantEvaluator(bound.value);
     },
     evaluate([name], rt) {
-      const v = hook('parameters', rt.parameter)(name as string);
+      const v = hook(rt, 'parameters', 'parameter', name as string);
       if (v === undefined) throw new EvaluationError('expr.unknown-parameter', { name: name as string });
       return v;
     },
@@ -162,7 +164,7 @@ export const POLICY_FUNCTIONS: readonly FunctionSpec[] = [
       if (name === undefined) return undefined;
       return scope.field(name, scope.pointer);
     },
-    evaluate: ([name], rt) => hook('field', rt.field)(name as string),
+    evaluate: ([name], rt) => hook(rt, 'field', 'field', name as string),
   }),
   define({
     name: 'current',
@@ -181,35 +183,35 @@ export const POLICY_FUNCTIONS: readonly FunctionSpec[] = [
         ? compileFault(scope, 'expr.current-outside-count', {})
         : compileFault(scope, 'expr.unknown-count-name', { name });
     },
-    evaluate: (args, rt) => hook('current', rt.current)(args[0] as string | undefined),
+    evaluate: (args, rt) => hook(rt, 'current', 'current', args[0] as string | undefined),
   }),
   define({
     name: 'requestContext',
     doc: 'The request context: {apiVersion, identity…} (offline: the configured API version, identity {}).',
     phases: POLICY_ONLY,
     pure: false,
-    evaluate: (_args, rt: ExpressionRuntime) => hook('requestContext', rt.requestContext)(),
+    evaluate: (_args, rt: ExpressionRuntime) => hook(rt, 'requestContext', 'requestContext'),
   }),
   define({
     name: 'policy',
     doc: 'The evaluated assignment: {assignmentId, definitionId, setDefinitionId, definitionReferenceId}.',
     phases: POLICY_ONLY,
     pure: false,
-    evaluate: (_args, rt) => hook('policy', rt.policy)(),
+    evaluate: (_args, rt) => hook(rt, 'policy', 'policy'),
   }),
   define({
     name: 'resourceGroup',
     doc: 'The resource group object {id, name, type, location, managedBy, tags, properties}.',
     phases: BOTH,
     pure: false,
-    evaluate: (_args, rt) => hook('resourceGroup', rt.resourceGroup)(),
+    evaluate: (_args, rt) => hook(rt, 'resourceGroup', 'resourceGroup'),
   }),
   define({
     name: 'subscription',
     doc: 'The subscription object {id, subscriptionId, tenantId, displayName}.',
     phases: BOTH,
     pure: false,
-    evaluate: (_args, rt) => hook('subscription', rt.subscription)(),
+    evaluate: (_args, rt) => hook(rt, 'subscription', 'subscription'),
   }),
   define({
     name: 'ipRangeContains',
