@@ -16,3 +16,5 @@ export { toResourceView } from './scope/view.js';
 export type { EvaluationContext } from './evaluate/runtime.js';
 export { CODES, PolicyError, EvaluationError, type Code, type Diagnostic, type SourceLocation } from './diagnostics/index.js';
 export type { ComplianceState, Reason, RuleEvaluation, RawResource, ResourceView, ComplianceRecord, ComplianceReport, ComplianceSummary, RollUp, StateCounts } from './model/index.js';
+// Loaders: the only API that reads the disk.
+export { loadSnapshot, readResources, type Snapshot } from './load/index.js';
