@@ -169,7 +169,11 @@ function checkParameter(name: string, decl: unknown, value: unknown, pointer: st
   const type = get(decl, 'type');
   const check = typeof type === 'string' ? TYPE_CHECKS[type.toLowerCase()] : undefined;
   if (check !== undefined && !check(value)) {
-    ctx.result.warnings.push(diagnostic('deploy.template-invalid', { reason: `parameter "${name}" is declared ${String(type)} but the value is ${kindOf(value)}` }, { pointer }));
+    // null (a field the resource does not have) is reported as a warning: whether ARM then fails depends on how
+    // the template uses the parameter; any other kind mismatch fails ARM's validation.
+    ctx.result.warnings.push(
+      diagnostic('deploy.template-invalid', { reason: `parameter "${name}" is declared ${String(type)} but the value is ${kindOf(value)}` }, { pointer, ...(value === null ? { severity: 'warning' as const } : {}) }),
+    );
   }
   const allowed = get(decl, 'allowedValues');
   if (Array.isArray(allowed) && !allowed.some((a) => JSON.stringify(a) === JSON.stringify(value) || (typeof a === 'string' && typeof value === 'string' && a.toLowerCase() === value.toLowerCase()))) {
@@ -283,8 +287,11 @@ function expandDeclaration(
 /** copy-resources.md: batchSize cannot exceed the copy count; 800 bounds both. */
 const MAX_COPY_BATCH = 800;
 
-function evalString(ctx: Context, raw: unknown, frame: TemplateFrame, loops: readonly LoopFrame[], pointer: string, what: string): string {
+function evalString(ctx: Context, raw: unknown, frame: TemplateFrame, loops: readonly LoopFrame[], pointer: string, what: string, allowSymbolic = false): string {
   const v = ctx.ex.evaluate(raw, frame, loops, pointer);
+  // A name known only at deployment time (newGuid() defaults …) stays visible as "[expression]" when it is one
+  // id segment; the resource is then marked symbolic (its unresolved list holds the expression).
+  if (isSymbolic(v) && allowSymbolic && !v.$symbolic.includes('/')) return `[${v.$symbolic}]`;
   if (isSymbolic(v)) throw new EvaluationError('deploy.symbolic', { reason: `the ${what} depends on runtime state (${v.$symbolic}), so the resource id cannot be known offline` }, pointer);
   if (typeof v !== 'string' || v === '') throw new EvaluationError('deploy.template-invalid', { reason: `the resource ${what} must be a non-empty string, got ${kindOf(v)}` }, pointer);
   return v;
@@ -309,9 +316,10 @@ function expandInstance(
     const condKey = findKey(r, 'condition');
     if (condKey !== undefined) {
       const cond = ex.evaluate(r[condKey], frame, loops, at('condition'));
-      if (isSymbolic(cond)) throw new EvaluationError('deploy.symbolic', { reason: `the condition depends on runtime state (${cond.$symbolic})` }, at('condition'));
-      if (typeof cond !== 'boolean') throw new EvaluationError('deploy.template-invalid', { reason: `condition must be a boolean, got ${kindOf(cond)}` }, at('condition'));
-      if (!cond) {
+      // A condition that depends on runtime state: the resource may be deployed; it is listed, marked symbolic
+      // (the condition is in its unresolved list).
+      if (!isSymbolic(cond) && typeof cond !== 'boolean') throw new EvaluationError('deploy.template-invalid', { reason: `condition must be a boolean, got ${kindOf(cond)}` }, at('condition'));
+      if (cond === false) {
         const skipped: { pointer: string; type?: string; name?: string; reason: string } = { pointer, reason: 'condition is false' };
         try {
           skipped.type = joinType(parent, evalString(ctx, get(r, 'type'), frame, loops, at('type'), 'type'));
@@ -325,7 +333,7 @@ function expandInstance(
       }
     }
     const declaredType = joinType(parent, evalString(ctx, get(r, 'type'), frame, loops, at('type'), 'type'));
-    const declaredName = joinName(parent, evalString(ctx, get(r, 'name'), frame, loops, at('name'), 'name'));
+    const declaredName = joinName(parent, evalString(ctx, get(r, 'name'), frame, loops, at('name'), 'name', true));
 
     if (declaredType.toLowerCase() === DEPLOYMENTS_TYPE) {
       expandNested(r, pointer, frame, target, loops, copy, declaredName, ctx, depth);

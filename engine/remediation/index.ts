@@ -2,3 +2,5 @@
 export * from './types.js';
 export { expandDeployment, targetOf } from './expand.js';
 export { isSymbolic, containsSymbolic, symbolic, SYMBOLIC_KEY, MAX_COPY_COUNT } from './template-runtime.js';
+export { buildDeployment, DEPLOYMENT_NAME_SOURCE, type BuildDeploymentOptions } from './deployment.js';
+export { stableStringify } from './stable-json.js';
