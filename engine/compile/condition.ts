@@ -6,7 +6,7 @@ import { compileTemplateValue } from '../expressions/compile.js';
 import type { ExpressionScope, CompiledValue } from '../expressions/types.js';
 import { lookupOperator, type OperatorSpec, type OperatorOptions } from '../operators/index.js';
 import { MISSING } from '../model/index.js';
-import type { RuleRuntime } from '../evaluate/runtime.js';
+import type { ConditionRuntime as RuleRuntime } from './runtime.js';
 import { LIMITS, type CompileEnv, type CountBinding } from './env.js';
 import { compileCurrent, compileFieldFunction, compileFieldReader, resolveFieldOrReport, type FieldReader } from './fields.js';
 

@@ -13,7 +13,7 @@ import {
   type PathSegment,
 } from '../aliases/index.js';
 import { MISSING, type ResourceView } from '../model/index.js';
-import type { RuleRuntime } from '../evaluate/runtime.js';
+import type { ConditionRuntime as RuleRuntime } from './runtime.js';
 import type { CompileEnv, CountBinding, FieldTarget } from './env.js';
 
 export interface FieldReader {

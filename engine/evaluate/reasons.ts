@@ -3,7 +3,7 @@
 // resource to be compliant, so it depends on which way the condition counts (digest §2.5).
 import { lookupOperator, operatorReason } from '../operators/index.js';
 import type { Reason } from '../model/index.js';
-import type { TraceEntry } from './trace.js';
+import type { TraceEntry } from '../model/index.js';
 
 /**
  * 'if': the condition being true makes the resource non-compliant (the policy rule's `if`).

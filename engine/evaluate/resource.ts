@@ -8,7 +8,7 @@ import type { RelatedLookup } from '../effects/existence.js';
 import { fieldArray, resolveField } from '../aliases/index.js';
 import { RuleRuntime, type EvaluationContext, type DynamicLookups } from './runtime.js';
 import { renderReasons } from './reasons.js';
-import type { TraceEntry } from './trace.js';
+import type { TraceEntry } from '../model/index.js';
 
 export interface EvaluateOptions {
   /** The related resources for IfNotExists effects; undefined means "not provided" (→ Unknown). */

@@ -2,9 +2,9 @@
 // the surroundings resourceGroup()/subscription()/policy() return, and an optional trace sink.
 // One small object per evaluation; everything expensive was prepared at compile time.
 import { EvaluationError } from '../diagnostics/index.js';
-import type { ExpressionRuntime } from '../expressions/types.js';
 import type { ResourceView } from '../model/index.js';
-import type { TraceEntry } from './trace.js';
+import type { TraceEntry } from '../model/index.js';
+import type { ConditionRuntime, CountFrame } from '../compile/runtime.js';
 
 /** What the caller knows about the surroundings of the evaluated resource (all optional). */
 export interface EvaluationContext {
@@ -16,13 +16,6 @@ export interface EvaluationContext {
   now?: string;
 }
 
-/** A count iteration: which count (compile-time identity) and the current member. */
-export interface CountFrame {
-  readonly binding: object;
-  readonly name: string | undefined;
-  readonly value: unknown;
-}
-
 /** Late-bound lookups for expressions whose names are only known at run time (rare). */
 export interface DynamicLookups {
   parameter(name: string): unknown;
@@ -31,7 +24,7 @@ export interface DynamicLookups {
 
 export const DEFAULT_NOW = '1970-01-01T00:00:00.0000000Z';
 
-export class RuleRuntime implements ExpressionRuntime {
+export class RuleRuntime implements ConditionRuntime {
   readonly now: string;
   /** The resource the `if` is evaluated on; field() always reads it (digest §3.2). */
   readonly primary: ResourceView;

@@ -3,3 +3,4 @@ export * from './resource.js';
 export * from './results.js';
 export * from './values.js';
 export * from './report.js';
+export * from './trace.js';

@@ -1,5 +1,5 @@
-// What one evaluated condition leaves behind when tracing is on (explain, and the reasons of
-// non-compliant results). Rendered into Azure-shaped Reasons by reasons.ts.
+// What one evaluated condition leaves behind when tracing is on (explain, and the reasons of non-compliant
+// results). A data shape: evaluate/reasons.ts renders it into Azure-shaped Reasons.
 
 export interface TraceEntry {
   /** JSON pointer of the condition inside the policy rule. */
