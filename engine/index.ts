@@ -18,3 +18,10 @@ export { CODES, PolicyError, EvaluationError, type Code, type Diagnostic, type S
 export type { ComplianceState, Reason, RuleEvaluation, RawResource, ResourceView, ComplianceRecord, ComplianceReport, ComplianceSummary, RollUp, StateCounts } from './model/index.js';
 // Loaders: the only API that reads the disk.
 export { loadSnapshot, readResources, type Snapshot } from './load/index.js';
+// Policy documents from files and the report formats: the CLI's building blocks.
+export { loadPolicyDocuments, resolvePolicyFiles, type PolicyDocuments, type PolicyDocumentEntry, type LoadPolicyOptions } from './load/policies.js';
+export {
+  REPORTERS, lookupReporter, formatReport, describeDefinitions, buildSarif, STATE_OUTCOME,
+  type Reporter, type ReportFormatOptions, type DefinitionInfo, type Outcome,
+} from './report/index.js';
+export { diagnostic } from './diagnostics/index.js';

@@ -132,9 +132,30 @@ export const CODES = Object.freeze(
     'remediate.invalid-option': { severity: 'error', message: 'Invalid remediation option: {reason}' },
     'remediate.invalid-filter': { severity: 'error', message: 'Invalid selection filter: {reason}' },
 
+    // ── authoring checks (validate/) and policy tests (testkit/) ────────────────────────
+    'validate.default-not-allowed': { severity: 'error', message: 'The defaultValue of parameter "{name}" is not one of its allowedValues', hint: 'Azure rejects the definition: make defaultValue one of allowedValues (the comparison is case-sensitive).' },
+    'validate.effect-needs-details': { severity: 'error', message: 'The rule can take effect "{effect}", but details.{property} is missing', hint: 'Add the details the effect needs, or remove the effect from the effect parameter\'s allowedValues.' },
+    'validate.missing-role-definitions': { severity: 'error', message: '{effect} needs details.roleDefinitionIds (the roles granted to the assignment identity)', hint: 'List the role definition ids the deployment needs, e.g. "/providers/Microsoft.Authorization/roleDefinitions/<guid>".' },
+    'validate.details-name-required': { severity: 'error', message: 'details.type is {type}, the type the rule evaluates, so details.name must be [field(\'name\')] (got {name})', hint: 'Azure rejects an IfNotExists rule whose related type is the evaluated type without details.name "[field(\'name\')]" (or "[field(\'fullName\')]").' },
+    'validate.array-alias-as-scalar': { severity: 'warning', message: 'Alias "{alias}" is an array; "{operator}" compares the whole array as one value and never matches a string', hint: 'Use the [*] alias to test each element, or a count expression.' },
+    'validate.like-without-wildcard': { severity: 'warning', message: '"{operator}" pattern "{pattern}" has no "*", so it is an exact (case-insensitive) comparison', hint: 'Use equals / notEquals, or add a "*" wildcard.' },
+    'validate.match-literal-asterisk': { severity: 'warning', message: '"{operator}" pattern "{pattern}" contains "*", which match treats as a literal asterisk', hint: 'match knows # (a digit), ? (a letter) and . (any character); use like for "*" wildcards.' },
+    'validate.modify-operation': { severity: 'error', message: 'Invalid modify operation: {reason}' },
+    'validate.unresolved-definition': { severity: 'info', message: 'Definition {id} is not among the validated files; {what} not checked against it' },
+    'test.invalid-file': { severity: 'error', message: 'Invalid policy test file: {reason}' },
+    'test.failed': { severity: 'error', message: '{reason}' },
+    'test.coverage-below-threshold': { severity: 'error', message: 'Condition coverage {coverage}% is below the threshold {threshold}%' },
+
+    // ── vulnerability-assessment scan (scanner/) ────────────────────────────────────────
+    'scan.unknown-scope': { severity: 'error', message: 'Scope {scope} is not in the snapshot', hint: 'Give a management group, subscription or resource group id that the snapshot holds (ids are case-insensitive).' },
+    'scan.remediation-definition-missing': { severity: 'warning', message: 'Definition {name} is not among the definitions given; no remediation plan is made' },
+    'scan.no-machines': { severity: 'warning', message: 'The snapshot holds no Azure VM or Azure Arc machine{where}' },
+
     // ── command line (cli/) ─────────────────────────────────────────────────────────────
     'cli.usage': { severity: 'error', message: '{reason}' },
     'cli.internal': { severity: 'error', message: 'Internal error: {reason}' },
+    'cli.no-policies': { severity: 'error', message: 'No policy definition or initiative found in {inputs}', hint: 'Give --policies the files or folders that hold the definitions (assignments and exemptions may come with them).' },
+    'cli.write-failed': { severity: 'error', message: 'Could not write {file}: {reason}' },
   }),
 );
 

@@ -160,8 +160,8 @@ export async function loadPolicyDocuments(pathsOrGlobs: readonly string[], optio
           break;
         default: {
           const source = locate(entry.pointer) ?? { file, line: 1, column: 1 };
-          const reason = `${describeValue(entry.value)} in ${file} has none of properties.policyRule, properties.policyDefinitions, ` +
-            'properties.policyDefinitionId with a scope, properties.policyAssignmentId';
+          const reason = `${describeValue(entry.value)} has none of policyRule (definition), policyDefinitions (initiative), ` +
+            'policyDefinitionId with a scope (assignment), policyAssignmentId (exemption)';
           out.diagnostics.push(diagnostic('load.unknown-document', { reason }, { pointer: entry.pointer, source }));
         }
       }

@@ -44,10 +44,12 @@ export function formatMarkdown(report: ComplianceReport, options: ReportFormatOp
   const nonCompliant = findings.filter((r) => r.complianceState === 'NonCompliant').length;
   const errors = findings.length - nonCompliant;
   const out: string[] = ['## Azure Policy compliance (dine)', ''];
-  const headline = nonCompliant === 0 && errors === 0 ? '**All evaluated resources are compliant.**' : `**${nonCompliant} non-compliant result${nonCompliant === 1 ? '' : 's'}**${errors > 0 ? `, **${errors} evaluation error${errors === 1 ? '' : 's'}**` : ''}`;
+  const headline = nonCompliant === 0 && errors === 0
+    ? '**No findings.**'
+    : `**${nonCompliant} non-compliant result${nonCompliant === 1 ? '' : 's'}**${errors > 0 ? `, **${errors} evaluation error${errors === 1 ? '' : 's'}**` : ''}.`;
   out.push(
-    `${headline} ${s.records} result${s.records === 1 ? '' : 's'} on ${countAll(s.resources)} resource${countAll(s.resources) === 1 ? '' : 's'}, ` +
-      `compliance ${formatPercent(s.compliancePercentage)}, evaluated at ${escapeCell(report.evaluatedAt)}.`,
+    `${headline} ${s.records} result${s.records === 1 ? '' : 's'} on ${countAll(s.resources)} resource${countAll(s.resources) === 1 ? '' : 's'}; ` +
+      `compliance ${formatPercent(s.compliancePercentage)}; evaluated at ${escapeCell(report.evaluatedAt)}.`,
     '',
   );
 

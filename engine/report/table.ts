@@ -87,7 +87,7 @@ export function formatTable(report: ComplianceReport, options: ReportFormatOptio
   const s = report.summary;
   const rows: Cell[][] = s.assignments.map((a) => rollUpRow(a, `assignment ${a.displayName ?? a.id.replace(/^.*\//, '')}`));
   for (const sc of s.scopes) {
-    if (sc.kind !== 'tenant' && sc.kind !== 'managementGroup' && sc.kind !== 'subscription') continue;
+    if (sc.kind !== 'managementGroup' && sc.kind !== 'subscription') continue; // the tenant row is the total
     const kind = sc.kind === 'managementGroup' ? 'management group' : sc.kind;
     rows.push(rollUpRow(sc, `${kind} ${sc.displayName ?? sc.id.replace(/^.*\//, '')}`));
   }

@@ -1,0 +1,179 @@
+// `dine evaluate`: policy documents + a resource snapshot → a compliance report in one of the REPORTERS formats.
+// Nothing is written until everything has loaded and evaluated; input problems are one stderr line each (exit 2).
+import { Option, type Command } from 'commander';
+import {
+  describeDefinitions, diagnostic, evaluate, loadPolicyDocuments, loadSnapshot, lookupReporter, PolicyError, REPORTERS,
+  type ComplianceReport, type Diagnostic, type EvaluateInput, type PolicyDocumentEntry,
+} from '../../index.js';
+import { wantsColour } from '../host.js';
+import { EXIT, formatProblem, isInputError } from '../problems.js';
+import type { CommandContext, CommandSpec } from './types.js';
+
+export const FAIL_ON = Object.freeze(['noncompliant', 'error', 'never'] as const);
+export type FailOn = (typeof FAIL_ON)[number];
+
+const EXAMPLES = `
+Examples:
+  # the Contoso demo estate, as a table
+  dine evaluate --policies policies fixtures/estates/contoso/assignments --exemptions fixtures/estates/contoso/exemptions \\
+    --snapshot fixtures/estates/contoso/management-groups.json fixtures/estates/contoso/subscriptions.json fixtures/estates/contoso/resources
+
+  # SARIF for GitHub code scanning, at a fixed instant, written only when the run succeeds
+  dine evaluate --policies 'policies/**/*.json' --snapshot export.json --now 2025-01-01T00:00:00Z --format sarif --output dine.sarif
+
+  # JUnit for Azure DevOps, failing the step only on evaluation errors
+  dine evaluate --policies policies --snapshot snapshot/ --format junit --output TEST-dine.xml --fail-on error
+
+  # definitions from standard input
+  cat policy.json | dine evaluate --policies - --snapshot resources.json --format json
+
+Exit codes: 0 compliant, 1 findings (see --fail-on), 2 bad input or usage, 3 internal error.
+Without assignments, each definition and initiative is assigned at the tenant root with its default parameters.`;
+
+interface EvaluateOptions {
+  policies: string[];
+  snapshot: string[];
+  assignments?: string[];
+  exemptions?: string[];
+  scope?: string;
+  now?: string;
+  format: string;
+  output?: string;
+  failOn: FailOn;
+  complete?: boolean;
+  lenient?: boolean;
+}
+
+/** Does the report fail the run under --fail-on? */
+export function reportFails(report: ComplianceReport, failOn: FailOn): boolean {
+  if (failOn === 'never') return false;
+  return report.results.some((r) =>
+    failOn === 'noncompliant'
+      ? r.complianceState === 'NonCompliant' || r.complianceState === 'Error' || r.complianceState === 'Conflict'
+      : r.complianceState === 'Error' || r.complianceState === 'Conflict',
+  );
+}
+
+/** --now: an ISO-8601 date or date-time → its canonical UTC form; undefined when it is not one. */
+export function canonicalInstant(text: string): string | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/i.test(text)) return undefined;
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
+}
+
+function usage(reason: string): Diagnostic {
+  return diagnostic('cli.usage', { reason });
+}
+
+async function runEvaluate(ctx: CommandContext, raw: Record<string, unknown>): Promise<number> {
+  const { host } = ctx;
+  const o = raw as unknown as EvaluateOptions;
+  const problems: Diagnostic[] = [];
+  const progress = (text: string): void => {
+    if (host.stderrIsTTY ?? host.isTTY) host.stderr(`dine: ${text}\n`);
+  };
+
+  // ── options ─────────────────────────────────────────────────────────────────────────
+  const reporter = lookupReporter(o.format);
+  if (reporter === undefined) problems.push(usage(`unknown --format "${o.format}" (one of ${REPORTERS.map((r) => r.name).join(', ')})`));
+  let now: string | undefined;
+  if (o.now !== undefined) {
+    now = canonicalInstant(o.now);
+    if (now === undefined) problems.push(usage(`--now "${o.now}" is not an ISO-8601 date or date-time (e.g. 2025-01-01T00:00:00Z)`));
+  }
+  if (o.scope !== undefined && !o.scope.startsWith('/')) problems.push(usage(`--scope "${o.scope}" is not a resource id (it starts with "/": /subscriptions/<id>, /providers/Microsoft.Management/managementGroups/<name>)`));
+  if (o.snapshot.includes('-')) problems.push(usage('--snapshot does not read standard input; give files, folders or globs'));
+  const stdinUses = [o.policies, o.assignments ?? [], o.exemptions ?? []].filter((list) => list.includes('-')).length;
+  if (stdinUses > 1) problems.push(usage('standard input ("-") can be given once'));
+  if (problems.length > 0) return fail(ctx, problems);
+
+  // ── load ────────────────────────────────────────────────────────────────────────────
+  progress('loading policies…');
+  const loadOptions = { cwd: host.cwd, readFile: (f: string) => host.readFile(f) };
+  const docs = await loadPolicyDocuments(o.policies, loadOptions);
+  const definitions: PolicyDocumentEntry[] = [...docs.definitions];
+  const setDefinitions: PolicyDocumentEntry[] = [...docs.setDefinitions];
+  const assignments: PolicyDocumentEntry[] = [...docs.assignments];
+  const exemptions: PolicyDocumentEntry[] = [...docs.exemptions];
+  const diagnostics: Diagnostic[] = [...docs.diagnostics];
+  for (const extra of [o.assignments, o.exemptions]) {
+    if (extra === undefined || extra.length === 0) continue;
+    const more = await loadPolicyDocuments(extra, loadOptions);
+    definitions.push(...more.definitions);
+    setDefinitions.push(...more.setDefinitions);
+    assignments.push(...more.assignments);
+    exemptions.push(...more.exemptions);
+    diagnostics.push(...more.diagnostics);
+  }
+  if (definitions.length === 0 && setDefinitions.length === 0 && !diagnostics.some((d) => d.severity === 'error')) {
+    diagnostics.push(diagnostic('cli.no-policies', { inputs: o.policies.join(' ') }));
+  }
+  progress('loading the snapshot…');
+  const snapshot = await loadSnapshot(o.snapshot, { cwd: host.cwd });
+  diagnostics.push(...snapshot.diagnostics);
+  if (diagnostics.some((d) => d.severity === 'error')) return fail(ctx, diagnostics);
+
+  // ── evaluate ────────────────────────────────────────────────────────────────────────
+  progress(`evaluating ${definitions.length + setDefinitions.length} definitions, ${assignments.length} assignments on ${snapshot.resources.length} resources…`);
+  const input: EvaluateInput = { snapshot, definitions, setDefinitions, assignments, exemptions, now: now ?? host.now?.() ?? new Date().toISOString() };
+  if (o.scope !== undefined) input.scope = o.scope;
+  if (o.complete) input.complete = true;
+  if (o.lenient) input.lenient = true;
+  let report: ComplianceReport;
+  try {
+    report = evaluate(input);
+  } catch (e) {
+    if (e instanceof PolicyError) return fail(ctx, [...diagnostics, ...e.diagnostics]);
+    throw e;
+  }
+  const all = [...diagnostics, ...report.diagnostics];
+  if (all.some(isInputError)) return fail(ctx, all.filter((d) => isInputError(d) || d.severity === 'warning'));
+  for (const d of all) if (d.severity === 'warning') host.stderr(formatProblem(d));
+
+  // ── output ──────────────────────────────────────────────────────────────────────────
+  const text = reporter!.format(report, {
+    color: o.output === undefined && wantsColour(host),
+    toolVersion: ctx.version,
+    definitions: describeDefinitions(definitions.map((d) => d.document)),
+  });
+  if (o.output !== undefined) {
+    try {
+      await host.writeFile(o.output, text);
+    } catch (e) {
+      return fail(ctx, [diagnostic('cli.write-failed', { file: o.output, reason: (e as Error).message })]);
+    }
+    progress(`wrote ${o.output} (${report.results.length} results)`);
+  } else {
+    host.stdout(text);
+  }
+  return reportFails(report, o.failOn) ? EXIT.findings : EXIT.ok;
+}
+
+/** Prints the problems (errors first, in their order; then warnings) and returns exit code 2. */
+function fail(ctx: CommandContext, problems: readonly Diagnostic[]): number {
+  const errors = problems.filter((d) => d.severity === 'error');
+  const others = problems.filter((d) => d.severity === 'warning');
+  for (const d of [...errors, ...others]) ctx.host.stderr(formatProblem(d));
+  return EXIT.input;
+}
+
+export const EVALUATE_COMMAND: CommandSpec = {
+  name: 'evaluate',
+  summary: 'evaluate policy definitions, initiatives and assignments against a resource snapshot',
+  configure(cmd: Command): void {
+    cmd
+      .requiredOption('-p, --policies <paths...>', 'definitions, initiatives (and assignments, exemptions): files, folders, globs, or - for stdin')
+      .requiredOption('-s, --snapshot <paths...>', 'resources: ARM / Resource Graph JSON, NDJSON or YAML files, folders or globs')
+      .option('-a, --assignments <paths...>', 'policy assignments (files, folders, globs); default: each definition assigned at the root')
+      .option('-e, --exemptions <paths...>', 'policy exemptions (files, folders, globs)')
+      .option('--scope <id>', 'evaluate only resources at or below this scope (management group, subscription, resource group)')
+      .option('--now <iso>', 'the evaluation instant (exemption expiry, utcNow()); default: the current time')
+      .addOption(new Option('-f, --format <name>', 'output format').choices(REPORTERS.map((r) => r.name)).default('table'))
+      .option('-o, --output <file>', 'write the report to this file (only when the run succeeds) instead of stdout')
+      .addOption(new Option('--fail-on <when>', 'exit 1 on: noncompliant (also evaluation errors), error (evaluation errors only), never').choices([...FAIL_ON]).default('noncompliant'))
+      .option('--complete', 'the snapshot holds every resource: a related type with no resources means NonCompliant, not Unknown')
+      .option('--lenient', 'an alias missing from the catalogue is read as a plain property path instead of being an error')
+      .addHelpText('after', `\nFormats:\n${REPORTERS.map((r) => `  ${r.name.padEnd(9)} ${r.doc}`).join('\n')}\n${EXAMPLES}`);
+  },
+  run: (ctx, options) => runEvaluate(ctx, options),
+};
