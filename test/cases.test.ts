@@ -14,7 +14,7 @@ type Case = Record<string, any> & { id: string; kind: string };
 type Handler = (c: Case) => void;
 
 /** Kinds run by other suites (their modules' own runners), not by this one. */
-const DELEGATED = new Set(['field', 'document', 'resource-id']);
+const DELEGATED = new Set(['field', 'document', 'resource-id', 'template']);
 
 function declare(parameters: Record<string, unknown> | undefined, given: Record<string, unknown> | undefined) {
   if (parameters !== undefined) return parameters;
@@ -53,7 +53,7 @@ function check(c: Case, fn: () => unknown, compare: (actual: unknown, expected: 
     }
     return;
   }
-  assert.ok(Object.hasOwn(c, 'expect'), 'case has no expectation');
+  assert.ok(Object.hasOwn(c, 'expect') || Object.hasOwn(c, 'expectSymbolic'), 'case has no expectation');
   compare(fn(), c.expect);
 }
 
@@ -83,7 +83,12 @@ const HANDLERS: Record<string, Handler> = {
         ...(c.context ? { context: c.context } : {}),
       }),
     ),
-  expression: (c) => check(c, () => evaluateExpression(c.expression, c.context ?? {})),
+  expression: (c) =>
+    check(
+      c,
+      () => evaluateExpression(c.expression, c.context ?? {}),
+      c.expectSymbolic === undefined ? undefined : (actual) => assert.is((actual as { $symbolic?: string })?.$symbolic, c.expectSymbolic),
+    ),
   operator: (c) =>
     check(c, () => {
       const spec = lookupOperator(c.operator);
