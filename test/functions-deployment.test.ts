@@ -178,7 +178,7 @@ interface Case {
 }
 
 // *.yaml-pending: cases needing runtime hooks the shared runner's evaluateExpression context lacks (see the file).
-const files = readdirSync(CASES_DIR).filter((f) => f.endsWith('.yaml') || f.endsWith('.yaml-pending')).sort();
+const files = readdirSync(CASES_DIR).filter((f) => f.endsWith('.yaml')).sort();
 const allCases: { file: string; c: Case }[] = [];
 for (const file of files) {
   const doc = parseYaml(readFileSync(join(CASES_DIR, file), 'utf8')) as { source?: string; cases: Case[] };

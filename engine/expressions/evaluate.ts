@@ -20,8 +20,23 @@ export interface EvaluateExpressionContext {
   subscription?: unknown;
   requestContext?: unknown;
   policy?: unknown;
+  /** Template phase: what managementGroup(), tenant(), deployment() and environment() return. */
+  managementGroup?: unknown;
+  tenant?: unknown;
+  deployment?: unknown;
+  environment?: unknown;
+  /** Template phase: the current index of each copy loop by name ('' = the innermost loop). */
+  copyIndex?: Record<string, number>;
+  /** Keep runtime-only functions (reference, list*, newGuid …) symbolic instead of failing. */
+  symbolic?: boolean;
   /** Default 'policyRule'. */
   phase?: ExpressionPhase;
+}
+
+/** The value a runtime-only function gives when `symbolic` is set: its name and arguments. */
+export interface SymbolicValue {
+  $symbolic: string;
+  arguments: unknown[];
 }
 
 function lookup(table: Record<string, unknown> | undefined, name: string): { value: unknown } | undefined {
@@ -60,5 +75,12 @@ export function evaluateExpression(expression: string, context: EvaluateExpressi
   if (context.subscription !== undefined) hooks.subscription = () => context.subscription;
   if (context.requestContext !== undefined) hooks.requestContext = () => context.requestContext;
   if (context.policy !== undefined) hooks.policy = () => context.policy;
+  if (context.managementGroup !== undefined) hooks.managementGroup = () => context.managementGroup;
+  if (context.tenant !== undefined) hooks.tenant = () => context.tenant;
+  if (context.deployment !== undefined) hooks.deployment = () => context.deployment;
+  if (context.environment !== undefined) hooks.environment = () => context.environment;
+  const loops = context.copyIndex;
+  if (loops !== undefined) hooks.copyIndex = (loop) => (Object.hasOwn(loops, loop ?? '') ? loops[loop ?? ''] : undefined) as number;
+  if (context.symbolic === true) hooks.unresolvable = (name, args): SymbolicValue => ({ $symbolic: name, arguments: args });
   return compiled.evaluate(rt);
 }
