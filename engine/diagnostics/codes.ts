@@ -112,7 +112,7 @@ export const CODES = Object.freeze(
     'eval.count-limit': { severity: 'error', message: 'The value count iterated more than {limit} times' },
     'eval.limit-exceeded': { severity: 'error', message: '{reason}' },
     'eval.no-resource-group': { severity: 'error', message: 'resourceGroup() is not available for {id}' },
-    'eval.unsupported-mode': { severity: 'info', message: 'Mode "{mode}" is evaluated by its resource provider, not from ARM snapshots' },
+    'eval.unsupported-mode': { severity: 'warning', message: 'Mode "{mode}" is evaluated by its resource provider, not from ARM snapshots' },
     'eval.related-not-exported': { severity: 'warning', message: 'The snapshot holds no {type} resource at all; it was probably not exported' },
 
     // ── assignments, initiatives, exemptions (evaluate/ estate) ─────────────────────────
