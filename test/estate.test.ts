@@ -148,4 +148,16 @@ test('--scope limits evaluation; an unknown scope is a coded error', async () =>
   assert.ok(bad.diagnostics.some((d) => d.code === 'assign.unknown-scope'));
 });
 
+test('a definition stored at a subscription cannot be assigned outside it; resource-provider modes are reported, not evaluated', async () => {
+  const snapshot = await loadSnapshot([vm('rg1', 'a')]);
+  const other = '/subscriptions/22222222-2222-2222-2222-222222222222';
+  const stored = { ...auditVm, id: `${other}/providers/Microsoft.Authorization/policyDefinitions/audit-vm` };
+  const r = evaluate({ snapshot, definitions: [stored], assignments: [assignment({ policyDefinitionId: stored.id })], now: '2026-01-01T00:00:00Z' });
+  assert.ok(r.diagnostics.some((d) => d.code === 'assign.definition-out-of-scope'));
+  assert.equal(r.results, []);
+  const kube = { name: 'kube', properties: { mode: 'Microsoft.Kubernetes.Data', policyRule: { if: { field: 'type', equals: 'Microsoft.ContainerService/managedClusters' }, then: { effect: 'audit' } } } };
+  const k = evaluate({ snapshot, definitions: [kube], now: '2026-01-01T00:00:00Z' });
+  assert.ok(k.diagnostics.some((d) => d.code === 'eval.unsupported-mode' && d.severity === 'warning'));
+});
+
 test.run();

@@ -144,6 +144,12 @@ export function prepareAssignments(input: PrepareInput, diagnostics: Diagnostic[
       diagnostics.push(located(diagnostic('assign.unresolved-definition', { id: a.policyDefinitionId }, { pointer: a.pointers['policyDefinitionId'] ?? entry.pointer ?? '' }), entry));
       continue;
     }
+    // A definition stored at a management group or subscription can only be assigned at or below it.
+    const home = definitionHome(resolved.id);
+    if (home !== undefined && !input.hierarchy.contains(home, a.scope)) {
+      diagnostics.push(located(diagnostic('assign.definition-out-of-scope', { definition: resolved.id, location: home, scope: a.scope }, { pointer: a.pointers['scope'] ?? entry.pointer ?? '' }), entry));
+      continue;
+    }
     const values: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(a.parameters)) values[k] = v.value;
     const members: PreparedMember[] = [];
@@ -151,6 +157,11 @@ export function prepareAssignments(input: PrepareInput, diagnostics: Diagnostic[
       const base = precompiled ?? compileCached(r, parameters);
       if (base instanceof PolicyError) {
         for (const d of base.diagnostics) diagnostics.push(located({ ...d, message: `${d.message} (assignment ${id}${referenceId ? `, member ${referenceId}` : ''})` }, r.entry));
+        return;
+      }
+      if (base.modeKind === 'resourceProvider') {
+        // Reported, never silently skipped: data-plane modes are evaluated by their resource provider.
+        diagnostics.push(located(diagnostic('eval.unsupported-mode', { mode: base.mode }, { severity: 'warning', pointer: r.entry.pointer ?? '' }), r.entry));
         return;
       }
       const variants = new Map<string, CompiledPolicy>();
@@ -208,4 +219,10 @@ export function prepareAssignments(input: PrepareInput, diagnostics: Diagnostic[
     });
   }
   return out.sort((x, y) => (x.id.toLowerCase() < y.id.toLowerCase() ? -1 : x.id.toLowerCase() > y.id.toLowerCase() ? 1 : 0));
+}
+
+/** Where a custom definition is stored (its management group or subscription), or undefined for built-ins. */
+function definitionHome(id: string): string | undefined {
+  const at = id.toLowerCase().indexOf('/providers/microsoft.authorization/');
+  return at > 0 ? id.slice(0, at) : undefined;
 }

@@ -173,6 +173,23 @@ function governance(): Map<string, unknown> {
       parameters: { effect: { value: 'AuditIfNotExists' } },
     },
   });
+  // An assignment at each level: MG (the initiative), subscription (va-audit) and resource group.
+  const onlineEu = subByKey('online-eu');
+  const webRg = `/subscriptions/${onlineEu.id}/resourceGroups/rg-online-web`;
+  files.set('assignments/va-audit-online-web.json', {
+    id: `${webRg}/providers/Microsoft.Authorization/policyAssignments/va-audit-web`,
+    type: 'Microsoft.Authorization/policyAssignments',
+    name: 'va-audit-web',
+    properties: {
+      displayName: 'Audit the shop web tier for a vulnerability assessment solution',
+      scope: webRg,
+      policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/501541f7-f7e7-4cd6-868c-4190fdad3ac9',
+      enforcementMode: 'DoNotEnforce',
+      notScopes: [],
+      parameters: {},
+      nonComplianceMessages: [{ message: 'Web servers must be scanned for vulnerabilities.' }],
+    },
+  });
   const vmApp02 = contosoMachineId(CONTOSO_MACHINES.find((m) => m.name === 'vm-app-02')!);
   files.set('exemptions/vm-app-02-waiver.json', {
     id: `${vmApp02}/providers/Microsoft.Authorization/policyExemptions/rhel-migration-waiver`,
