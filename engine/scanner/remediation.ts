@@ -5,19 +5,16 @@
 // would be Unknown and nothing planned).
 import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
 import type { ComplianceReport } from '../model/index.js';
-import { evaluate, getEstateContext } from '../evaluate/estate.js';
+import { evaluate } from '../evaluate/estate.js';
 import type { DocumentInput } from '../evaluate/documents.js';
-import { buildDeployment, type Deployment, type RemediationError } from '../remediation/index.js';
+import { planRemediation, type Deployment, type RemediationPlan } from '../remediation/index.js';
 import type { ScanInput } from './scan.js';
 import type { DecisionSource, MachineResult, ScanRemediation, VaType } from './types.js';
 
 const PROVISION_POLICY = '13ce0167-8ca6-4048-8e6b-f996402e3c1b';
 
-/** The deployments and errors behind ScanReport.remediation. */
-export interface ScanPlan {
-  deployments: Deployment[];
-  errors: RemediationError[];
-}
+/** The remediation plan behind ScanReport.remediation (planRemediation's, limited to the scanned machines). */
+export type ScanPlan = RemediationPlan;
 
 function nameOf(input: DocumentInput): string | undefined {
   if (typeof input !== 'object' || input === null) return undefined;
@@ -26,29 +23,6 @@ function nameOf(input: DocumentInput): string | undefined {
   if (typeof d !== 'object' || d === null) return undefined;
   if (typeof d['name'] === 'string') return d['name'];
   return typeof d['id'] === 'string' ? d['id'].slice(d['id'].lastIndexOf('/') + 1) : undefined;
-}
-
-/** Every NonCompliant DeployIfNotExists record of the report → its deployment (or why there is none). */
-function deploymentsOf(report: ComplianceReport): ScanPlan {
-  const ctx = getEstateContext(report);
-  const deployments: Deployment[] = [];
-  const errors: RemediationError[] = [];
-  if (ctx === undefined) return { deployments, errors };
-  for (const record of report.results) {
-    if (record.complianceState !== 'NonCompliant' || record.effect.toLowerCase() !== 'deployifnotexists') continue;
-    const policy = ctx.policyFor(record);
-    const resource = ctx.resourceFor(record);
-    const assignment = ctx.assignmentFor(record);
-    if (policy === undefined || resource === undefined || assignment === undefined) {
-      errors.push({ resourceId: record.resourceId, policyAssignmentId: record.policyAssignmentId, code: 'remediate.invalid-option', message: 'the record cannot be traced back to its policy, resource and assignment' });
-      continue;
-    }
-    const d = buildDeployment(record, policy, resource, assignment, ctx.evaluationContextFor(record));
-    if ('error' in d) errors.push(d.error);
-    else deployments.push(d);
-  }
-  deployments.sort((a, b) => (a.id.toLowerCase() < b.id.toLowerCase() ? -1 : a.id.toLowerCase() > b.id.toLowerCase() ? 1 : 0));
-  return { deployments, errors };
 }
 
 export interface PlanScanInput {
@@ -111,9 +85,10 @@ export function planScanRemediation(p: PlanScanInput): { summary: ScanRemediatio
   }
   for (const d of evaluation?.diagnostics ?? []) if (d.severity === 'error') p.diagnostics.push(d);
 
-  const plan = evaluation === undefined ? { deployments: [], errors: [] } : deploymentsOf(evaluation);
-  const machineIds = new Set(p.machines.map((m) => m.id.toLowerCase()));
-  const inScope = plan.deployments.filter((d) => machineIds.has(d.resourceId.toLowerCase()));
+  // Only the scanned machines: planRemediation selects them by id (its scope option is textual, without the MG tree).
+  const plan: RemediationPlan =
+    evaluation === undefined || p.machines.length === 0 ? { tasks: [], deployments: [], errors: [] } : planRemediation(evaluation, { resourceIds: p.machines.map((m) => m.id) });
+  const inScope = plan.deployments;
   const byMachine = new Map<string, Deployment[]>();
   for (const d of inScope) {
     const k = d.resourceId.toLowerCase();
@@ -139,8 +114,9 @@ export function planScanRemediation(p: PlanScanInput): { summary: ScanRemediatio
       ...(d.policyDefinitionReferenceId !== undefined ? { policyDefinitionReferenceId: d.policyDefinitionReferenceId } : {}),
       creates: (d.expansion?.resources ?? []).map((r) => r.id),
     })),
-    errors: plan.errors.filter((e) => e.resourceId === undefined || machineIds.has(e.resourceId.toLowerCase())).map((e) => ({ ...(e.resourceId !== undefined ? { resourceId: e.resourceId } : {}), code: e.code, message: e.message })),
+    tasks: plan.tasks.length,
+    errors: plan.errors.map((e) => ({ ...(e.resourceId !== undefined ? { resourceId: e.resourceId } : {}), code: e.code, message: e.message })),
     beyondUnhealthy: beyond,
   };
-  return { summary, plan: { deployments: inScope, errors: plan.errors }, evaluation };
+  return { summary, plan, evaluation };
 }

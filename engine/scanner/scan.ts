@@ -20,7 +20,7 @@ import { RelatedIndex } from '../effects/existence.js';
 import { toResourceView } from '../scope/view.js';
 import { findQualysDataCentre, findScanCommand, findSupportedOsForArc, findSupportedOsForVm } from './data/index.js';
 import { buildPack, VA_ASSESSMENT_KEY } from './data/pack.js';
-import { planScanRemediation } from './remediation.js';
+import { planScanRemediation, type ScanPlan } from './remediation.js';
 import {
   SCAN_GROUPS,
   type Decision,
@@ -407,9 +407,9 @@ function dedupe(list: Diagnostic[]): Diagnostic[] {
 }
 
 /** The plan behind report.remediation (deployments with templates), for writing remediation outputs. */
-const SCAN_PLANS = new WeakMap<ScanReport, unknown>();
+const SCAN_PLANS = new WeakMap<ScanReport, ScanPlan>();
 
-export function getScanPlan(report: ScanReport): unknown {
+export function getScanPlan(report: ScanReport): ScanPlan | undefined {
   return SCAN_PLANS.get(report);
 }
 

@@ -127,6 +127,8 @@ export interface ScanRemediation {
   /** In words: which assignments and definitions the plan comes from. */
   basis: string;
   deployments: RemediationDeploymentSummary[];
+  /** Remediation tasks (one per assignment and initiative member with deployments). */
+  tasks: number;
   errors: { resourceId?: string; code: string; message: string }[];
   /** Machines planRemediation would deploy to that Defender does not call Unhealthy (e.g. Healthy with another provider). */
   beyondUnhealthy: string[];
