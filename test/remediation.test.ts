@@ -2,7 +2,7 @@
 // Arc machine (golden files, UPDATE_GOLDEN=1 rewrites them), errors for unevaluable templates/parameters, the
 // built-in DINE corpus expanded on synthetic resources (known failures listed in fixtures/known-failures/expand.txt),
 // plans, output files and the post-remediation simulation.
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -10,7 +10,9 @@ import { compilePolicy, evaluateResource, RelatedIndex, toResourceView, type Res
 import type { ComplianceRecord } from '../engine/model/index.js';
 import type { AssignmentDoc } from '../engine/parse/types.js';
 import { isDiagnostic } from '../engine/scope/index.js';
-import { buildDeployment, expandDeployment, stableStringify, type Deployment } from '../engine/remediation/index.js';
+import { buildDeployment, expandDeployment, planRemediation, safeFileStem, simulate, stableStringify, writeRemediationOutputs, type Deployment } from '../engine/remediation/index.js';
+import { evaluate, type EvaluateInput } from '../engine/evaluate/estate.js';
+import { loadSnapshot } from '../engine/load/snapshot.js';
 import { expandCorpus } from './remediation-corpus.js';
 import { FIXTURES, REPO_ROOT, SHARED, requireShared } from './support/paths.js';
 
@@ -281,6 +283,142 @@ test('every built-in DINE definition expands on a synthetic matching resource (k
   const failing = new Set(failures.map((f) => f.path));
   assert.equal([...failing].filter((p) => !listed.has(p)), [], 'new expansion failures (fix them, or list them with UPDATE_GOLDEN=1)');
   assert.equal([...listed].filter((p) => !failing.has(p!)), [], 'listed failures that now expand: UPDATE_GOLDEN=1 shrinks the list');
+});
+
+// ── plans, outputs, simulation (evaluate() on the Contoso estate and on a small converging estate) ─────────
+
+const CONTOSO = join(FIXTURES, 'estates', 'contoso');
+const jsonDir = (dir: string): unknown[] => readdirSync(dir).filter((f) => f.endsWith('.json')).sort().map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')));
+
+async function contoso(): Promise<EvaluateInput> {
+  const snapshot = await loadSnapshot([join(CONTOSO, 'resources'), join(CONTOSO, 'management-groups.json'), join(CONTOSO, 'subscriptions.json')]);
+  return {
+    snapshot,
+    definitions: [...jsonDir(join(REPO_ROOT, 'policies', 'builtin')), ...jsonDir(join(REPO_ROOT, 'policies', 'dine'))],
+    setDefinitions: jsonDir(join(REPO_ROOT, 'policies', 'initiatives')),
+    assignments: jsonDir(join(CONTOSO, 'assignments')),
+    exemptions: jsonDir(join(CONTOSO, 'exemptions')),
+    now: '2024-05-01T00:00:00Z',
+  };
+}
+
+test('planRemediation: one task per initiative member, Azure defaults, batches of parallelDeployments, deterministic', async () => {
+  const input = await contoso();
+  const report = evaluate(input);
+  const nonCompliant = report.results.filter((r) => r.complianceState === 'NonCompliant' && r.effect === 'deployIfNotExists');
+  assert.ok(nonCompliant.length > 0);
+  const plan = planRemediation(report);
+  assert.equal(plan.errors, []);
+  assert.is(plan.deployments.length, nonCompliant.length);
+  assert.is(plan.tasks.length, new Set(nonCompliant.map((r) => `${r.policyAssignmentId}#${r.policyDefinitionReferenceId}`)).size);
+  const t = plan.tasks[0]!;
+  assert.is(t.resourceCount, 500);
+  assert.is(t.parallelDeployments, 10);
+  assert.equal(t.failureThreshold, { percentage: 1 });
+  assert.is(t.resourceDiscoveryMode, 'ExistingNonCompliant');
+  assert.ok(t.policyDefinitionReferenceId !== undefined, 'initiative tasks name their member');
+  const small = planRemediation(report, { parallelDeployments: 3, failureThreshold: 50 });
+  assert.equal(small.tasks[0]!.batches.map((b) => b.length), [3, 3, nonCompliant.length - 6].filter((n) => n > 0));
+  assert.equal(small.tasks[0]!.failureThreshold, { percentage: 0.5 });
+  // Same input, same plan and byte-identical files.
+  const again = planRemediation(evaluate(input), { parallelDeployments: 3, failureThreshold: 50 });
+  assert.equal(writeRemediationOutputs(again), writeRemediationOutputs(small));
+  // resourceCount: the rest waits for another task.
+  const capped = planRemediation(report, { resourceCount: 2 });
+  assert.is(capped.deployments.length, 2);
+  assert.is(capped.tasks[0]!.overLimit.length, nonCompliant.length - 2);
+});
+
+test('planRemediation: selection by ids, scope, location and a JSON Logic filter', async () => {
+  const report = evaluate(await contoso());
+  const all = planRemediation(report).deployments;
+  const one = all[0]!;
+  assert.equal(planRemediation(report, { resourceIds: [one.resourceId.toUpperCase()] }).deployments.map((d) => d.resourceId), [one.resourceId]);
+  const rg = one.resourceId.split('/providers/')[0]!;
+  const inRg = planRemediation(report, { scope: rg }).deployments;
+  assert.ok(inRg.length >= 1 && inRg.every((d) => d.resourceId.toLowerCase().startsWith(rg.toLowerCase() + '/')));
+  const loc = one.resourceLocation!;
+  const byLoc = planRemediation(report, { locations: [loc.toUpperCase()] });
+  assert.ok(byLoc.deployments.every((d) => d.resourceLocation?.toLowerCase() === loc.toLowerCase()));
+  assert.equal(byLoc.tasks[0]!.filters, { locations: [loc.toLowerCase().replace(/\s+/g, '')] });
+  const arc = planRemediation(report, { filter: { '==': [{ var: 'type' }, 'Microsoft.HybridCompute/machines'] } }).deployments;
+  assert.ok(arc.length >= 1);
+  assert.ok(arc.every((d) => d.resourceId.includes('/Microsoft.HybridCompute/machines/')));
+  // The filter sees the raw resource: a Resource Graph row's lower-case type does not equal the ARM spelling.
+  const anyCase = planRemediation(report, { filter: { '==': [{ substr: [{ var: 'id' }, 0, 1] }, '/'] } }).deployments;
+  assert.is(anyCase.length, all.length);
+  const member = planRemediation(report, { filter: { and: [{ '==': [{ var: 'complianceState' }, 'NonCompliant'] }, { '==': [{ var: 'effect' }, 'deployIfNotExists'] }] } });
+  assert.is(member.deployments.length, all.length);
+});
+
+test('planRemediation: invalid options and filters are coded', async () => {
+  const report = evaluate(await contoso());
+  const codes = (o: Parameters<typeof planRemediation>[1]) => planRemediation(report, o).errors.map((e) => e.code);
+  assert.equal(codes({ resourceCount: 50001 }), ['remediate.invalid-option']);
+  assert.equal(codes({ resourceCount: 0 }), ['remediate.invalid-option']);
+  assert.equal(codes({ parallelDeployments: 31 }), ['remediate.invalid-option']);
+  assert.equal(codes({ failureThreshold: 101 }), ['remediate.invalid-option']);
+  assert.equal(codes({ filter: { nosuchop: [1] } }), ['remediate.invalid-filter']);
+  assert.equal(codes({ filter: { method: [{ var: 'name' }, 'toUpperCase'] } }), ['remediate.invalid-filter']);
+  assert.equal(planRemediation(report, { resourceCount: 50001 }).deployments, []);
+});
+
+test('writeRemediationOutputs: safe file names, deploy.sh, REST requests', async () => {
+  const report = evaluate(await contoso());
+  const plan = planRemediation(report, { parallelDeployments: 3 });
+  const { files } = writeRemediationOutputs(plan);
+  for (const f of files) assert.match(f.path, /^(deployments\/[A-Za-z0-9][A-Za-z0-9._-]*\.json|plan\.json|deploy\.sh|requests\.(http|json))$/);
+  assert.is(files.filter((f) => f.path.startsWith('deployments/') && !f.path.endsWith('.parameters.json')).length, plan.deployments.length);
+  const requests = JSON.parse(files.find((f) => f.path === 'requests.json')!.content) as { method: string; url: string; body: { properties: { mode: string } } }[];
+  assert.is(requests.length, plan.deployments.length);
+  for (const r of requests) {
+    assert.is(r.method, 'PUT');
+    assert.match(r.url, /^https:\/\/management\.azure\.com\/subscriptions\/[^?]+\/providers\/Microsoft\.Resources\/deployments\/[0-9a-f-]{36}\?api-version=2021-04-01$/);
+    assert.is(r.body.properties.mode, 'Incremental');
+  }
+  const script = files.find((f) => f.path === 'deploy.sh')!.content;
+  assert.match(script, /az deployment group create --subscription '[^']+' --resource-group '[^']+' --mode 'Incremental' --name '[0-9a-f-]{36}' --template-file 'deployments\/[^']+\.json' --parameters '@deployments\/[^']+\.parameters\.json'/);
+  assert.is((script.match(/for p in/g) ?? []).length, plan.tasks.reduce((n, t) => n + t.batches.length, 0));
+  const summary = JSON.parse(files.find((f) => f.path === 'plan.json')!.content) as { counts: { deployments: number }; note: string };
+  assert.is(summary.counts.deployments, plan.deployments.length);
+  assert.match(summary.note, /not reproducible/);
+  // A hostile resource name stays inside deployments/.
+  const stem = safeFileStem({ id: '/subscriptions/s/resourceGroups/r/providers/Microsoft.Resources/deployments/x', resourceId: "/subscriptions/s/resourceGroups/r/providers/NS/t/..;rm -rf ~ $(x)'" });
+  assert.match(stem, /^[A-Za-z0-9][A-Za-z0-9._-]*-[a-z0-9]{13}$/);
+});
+
+test('simulate: the VA DINE (13ce0167) does not converge by itself — compliance follows Defender for Cloud', async () => {
+  const input = await contoso();
+  const report = evaluate(input);
+  const plan = planRemediation(report);
+  const sim = simulate(input.snapshot, plan, input);
+  assert.is(sim.converged.length, 0);
+  assert.is(sim.remaining.length, plan.deployments.length);
+  for (const r of sim.remaining) {
+    assert.is(r.complianceState, 'NonCompliant');
+    assert.match(r.reason, /compliance follows Defender for Cloud's next assessment/);
+  }
+  assert.ok(sim.added.every((id) => /\/providers\/Microsoft\.Security\/serverVulnerabilityAssessments\/default$/.test(id)));
+});
+
+test('simulate: a DINE whose existence check reads the deployed resource converges', async () => {
+  const rg = { id: RG, name: 'rg-machines', type: 'Microsoft.Resources/subscriptions/resourceGroups', location: 'westeurope', properties: {} };
+  const sub = { id: `/subscriptions/${SUB}`, type: 'Microsoft.Resources/subscriptions', name: SUB, subscriptionId: SUB, displayName: 'Contoso', properties: {} };
+  const snapshot = await loadSnapshot([sub, rg, VM.raw, OTHER_SCANNER.raw] as Record<string, unknown>[]);
+  const input: EvaluateInput = {
+    snapshot,
+    definitions: [policyFile('dine/dine-va-deploy-vm.json')],
+    assignments: [{ id: ASSIGNMENT_ID, name: 'va-dine', location: 'westeurope', identity: { type: 'SystemAssigned', principalId: '11111111-1111-1111-1111-111111111111' }, properties: { scope: `/subscriptions/${SUB}`, policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/dine-va-deploy-vm' } }],
+    now: '2024-05-01T00:00:00Z',
+  };
+  const report = evaluate(input);
+  const before = report.results.filter((r) => r.resourceId === VM.id);
+  assert.equal(before.map((r) => r.complianceState), ['NonCompliant']);
+  const plan = planRemediation(report);
+  assert.is(plan.deployments.length, 1);
+  const sim = simulate(snapshot, plan, input);
+  assert.equal(sim.remaining, []);
+  assert.equal(sim.converged.map((c) => [c.resourceId, c.complianceState]), [[VM.id, 'Compliant']]);
 });
 
 test.run();
