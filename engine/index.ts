@@ -25,3 +25,10 @@ export {
   type Reporter, type ReportFormatOptions, type DefinitionInfo, type Outcome,
 } from './report/index.js';
 export { diagnostic } from './diagnostics/index.js';
+export {
+  expandDeployment, buildDeployment, planRemediation, writeRemediationOutputs, simulate, stableStringify, safeFileStem, normalizeLocation,
+  REMEDIATION_DEFAULTS, DEPLOYMENT_NAME_SOURCE, DEPLOYMENTS_API_VERSION,
+  type Deployment, type DeploymentInput, type ExpandOptions, type ExpandResult, type ExpandedResource, type SkippedResource, type FailedResource,
+  type RemediationError, type RemediationOptions, type RemediationPlan, type RemediationTask, type RemediationFile, type RoleAssignmentNeed,
+  type SimulationResult, type SimulationOutcome, type SymbolicValue, type BuildDeploymentOptions,
+} from './remediation/index.js';
