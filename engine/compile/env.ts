@@ -40,6 +40,20 @@ export interface ConditionOptions {
   missingArrayIsFalse: boolean;
 }
 
+/**
+ * What a compiled rule reads from resources (engine/scale projects streamed resources to it): every FieldRef
+ * resolved for a `field` key, a count's field, a field() / current() call with a constant name. `wholeResource`
+ * is set when the rule may read a field whose name is known only at run time (field() with a computed name).
+ */
+export interface FieldReads {
+  readonly refs: Set<FieldRef>;
+  wholeResource: boolean;
+}
+
+export function newReads(): FieldReads {
+  return { refs: new Set(), wholeResource: false };
+}
+
 export interface CompileEnv {
   readonly options: ConditionOptions;
   readonly diagnostics: Diagnostic[];
@@ -49,6 +63,8 @@ export interface CompileEnv {
   readonly target: FieldTarget;
   readonly stats: LeafStats;
   readonly counters: { conditions: number; valueCounts: number };
+  /** Collects the fields the rule reads (optional: compile paths that do not project leave it out). */
+  readonly reads?: FieldReads;
 }
 
 export const LIMITS = Object.freeze({

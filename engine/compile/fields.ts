@@ -50,6 +50,7 @@ export function resolveFieldOrReport(text: string, pointer: string, env: Compile
     env.diagnostics.push({ ...res.diagnostic, pointer });
     return undefined;
   }
+  env.reads?.refs.add(res.ref);
   return res.ref;
 }
 

@@ -9,7 +9,7 @@ import { defaultAliasCatalogue, createAliasCatalogue, type AliasCatalogue, type 
 import type { OperatorOptions } from '../operators/index.js';
 import { lookupEffect, type EffectSpec } from '../effects/registry.js';
 import { compileCondition, expressionScope, type Condition, type LeafClass } from './condition.js';
-import { newStats, type CompileEnv, type ConditionOptions, type LeafStats, LIMITS } from './env.js';
+import { newReads, newStats, type CompileEnv, type ConditionOptions, type FieldReads, type LeafStats, LIMITS } from './env.js';
 import { bindParameters, type ParameterDefinition } from './parameters.js';
 
 export type ModeKind = 'all' | 'indexed' | 'resourceProvider';
@@ -77,6 +77,8 @@ export interface CompiledPolicy {
   readonly catalogue: AliasCatalogue;
   readonly conditionOptions: ConditionOptions;
   readonly boundParameters: ReadonlyMap<string, unknown>;
+  /** The fields the rule reads anywhere (if, details, existenceCondition, deployment parameters). */
+  readonly reads: FieldReads;
 }
 
 const RP_MODE = /^microsoft\.[a-z0-9]+(\.[a-z0-9]+)*\.data$/i;
@@ -165,7 +167,11 @@ export function compilePolicy(definition: unknown, options: CompileOptions = {})
     target: 'primary',
     stats: newStats(),
     counters: { conditions: 0, valueCounts: 0 },
+    reads: newReads(),
   };
+  // field() with a computed name reads a field known only at run time (functions/policy.ts falls back to the
+  // runtime hook): the rule may read anything.
+  if (/\bfield\s*\(\s*(?!')/i.test(JSON.stringify(policyRule))) env.reads!.wholeResource = true;
 
   const ifKey = keyOf(policyRule, 'if');
   const thenKey = keyOf(policyRule, 'then');
@@ -228,6 +234,7 @@ export function compilePolicy(definition: unknown, options: CompileOptions = {})
     catalogue,
     conditionOptions,
     boundParameters: bound.values,
+    reads: env.reads!,
   });
 }
 

@@ -1,7 +1,7 @@
 // evaluate(): assignments over an estate, the way Azure Policy's compliance scan does (digest §7–10,
 // §14): one record per (assignment, definition reference, applicable resource), exemptions, roll-ups.
 import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
-import type { ComplianceRecord, ComplianceReport, ResourceView, SourceRef } from '../model/index.js';
+import type { ComplianceRecord, ComplianceReport, ComplianceSummary, ResourceView, SourceRef } from '../model/index.js';
 import type { AssignmentDoc } from '../parse/index.js';
 import type { CompiledPolicy, CompileOptions } from '../compile/policy.js';
 import { createAliasCatalogue, defaultAliasCatalogue, type ProviderAliases } from '../aliases/index.js';
@@ -13,7 +13,7 @@ import { evaluateResource } from './resource.js';
 import type { EvaluationContext } from './runtime.js';
 import { compileScope } from './scope-match.js';
 import { overrideEffect, resourceSelectorsMatch } from './selectors.js';
-import { summarize, type ScopeInfo } from './rollup.js';
+import { scopeNodesOf, summarizeInHierarchy } from './rollup.js';
 
 export interface EvaluateInput {
   snapshot: Snapshot;
@@ -113,6 +113,32 @@ function nonComplianceMessage(doc: AssignmentDoc, referenceId: string | undefine
 }
 
 export function evaluate(input: EvaluateInput): ComplianceReport {
+  return evaluateDetailed(input).report;
+}
+
+/** @internal Where a record-level diagnostic arose, so shard results can be merged in single-run order (engine/scale). */
+export interface RecordDiagnosticOrigin {
+  diagnostic: Diagnostic;
+  /** Index of the assignment (prepared order) and of the member within it. */
+  assignment: number;
+  member: number;
+  /** Position of the resource's type in the member's type filter (0 without one). */
+  typeRank: number;
+  view: ResourceView;
+}
+
+/** @internal What engine/scale needs besides the report to merge shards exactly. */
+export interface EvaluationDetails {
+  report: ComplianceReport;
+  /** prepareAssignments' diagnostics (they come first among the evaluation's own). */
+  prepareDiagnostics: Diagnostic[];
+  /** With `scope`: whether this snapshot knows the scope, and how many resources are in it. */
+  scopeCheck: { known: boolean; inScope: number } | undefined;
+  recordDiagnostics: RecordDiagnosticOrigin[];
+}
+
+/** @internal evaluate() with the details a shard merge needs; `summary: false` skips the roll-ups (summary left empty). */
+export function evaluateDetailed(input: EvaluateInput, options: { summary?: boolean } = {}): EvaluationDetails {
   const now = canonicalNow(input.now);
   const snapshot = input.snapshot;
   const diagnostics: Diagnostic[] = [];
@@ -135,13 +161,16 @@ export function evaluate(input: EvaluateInput): ComplianceReport {
     },
     diagnostics,
   );
+  const prepareDiagnostics = [...diagnostics];
 
   // Resources in the requested scope, indexed by type once.
   let resources: readonly ResourceView[] = snapshot.resources;
+  let scopeCheck: EvaluationDetails['scopeCheck'];
   if (input.scope !== undefined) {
     const inScope = compileScope(input.scope, snapshot.hierarchy);
     resources = resources.filter(inScope);
     const known = snapshot.hierarchy.node(input.scope) !== undefined || snapshot.byId.has(input.scope.toLowerCase()) || input.scope === '/';
+    scopeCheck = { known, inScope: resources.length };
     if (!known && resources.length === 0) diagnostics.push(diagnostic('assign.unknown-scope', { scope: input.scope }));
   }
   const byType = new Map<string, ResourceView[]>();
@@ -158,10 +187,12 @@ export function evaluate(input: EvaluateInput): ComplianceReport {
   const surroundings = new Surroundings(snapshot);
   const records: ComplianceRecord[] = [];
   const policies = new Map<string, CompiledPolicy>();
+  const recordDiagnostics: RecordDiagnosticOrigin[] = [];
 
-  for (const a of assignments) {
-    for (const m of a.members) {
-      const candidates = m.types === undefined ? resources : [...m.types].flatMap((t) => byType.get(t) ?? []);
+  assignments.forEach((a, ai) => {
+    a.members.forEach((m, mi) => {
+      const types = m.types === undefined ? undefined : [...m.types];
+      const candidates = types === undefined ? resources : types.flatMap((t) => byType.get(t) ?? []);
       const info = policyInfo(a, m);
       policies.set(memberKey(a.id, m.referenceId, m.policy.effect.name), m.policy);
       for (const v of m.variants.values()) policies.set(memberKey(a.id, m.referenceId, v.effect.name), v);
@@ -216,31 +247,22 @@ export function evaluate(input: EvaluateInput): ComplianceReport {
           record.source = source;
         }
         records.push(record);
-        for (const d of result.diagnostics) if (d.severity !== 'info' && !diagnostics.some((x) => x.code === d.code && x.message === d.message)) diagnostics.push(d);
+        for (const d of result.diagnostics) {
+          if (d.severity !== 'info' && !diagnostics.some((x) => x.code === d.code && x.message === d.message)) {
+            diagnostics.push(d);
+            recordDiagnostics.push({ diagnostic: d, assignment: ai, member: mi, typeRank: types === undefined ? 0 : types.indexOf(view.typeLower), view });
+          }
+        }
       }
-    }
-  }
+    });
+  });
   records.sort(compareRecords);
 
-  const hierarchy = snapshot.hierarchy;
-  const scopeInfo = (id: string): ScopeInfo | undefined => {
-    const n = hierarchy.node(id);
-    if (n === undefined) return undefined;
-    const kind = n.kind === 'managementGroup' ? 'managementGroup' : n.kind === 'subscription' ? 'subscription' : n.kind === 'resourceGroup' ? 'resourceGroup' : 'tenant';
-    return n.displayName !== undefined ? { kind, displayName: n.displayName } : { kind };
-  };
-  // One shared ancestor list per resource group (or subscription), so roll-ups parse no ids per record.
-  const ancestorLists = new Map<string, readonly string[]>();
-  const ancestorsOf = (r: ComplianceRecord): readonly string[] => {
-    if (r.subscriptionId === undefined) return hierarchy.ancestorsOf(r.resourceId);
-    const container = r.resourceGroup === undefined ? `/subscriptions/${r.subscriptionId}` : `/subscriptions/${r.subscriptionId}/resourceGroups/${r.resourceGroup}`;
-    const key = container.toLowerCase();
-    let list = ancestorLists.get(key);
-    if (list === undefined) ancestorLists.set(key, (list = [hierarchy.node(container)?.id ?? container, ...hierarchy.ancestorsOf(container)]));
-    return list;
-  };
-  const summary = summarize(records, ancestorsOf, scopeInfo);
-  const report: ComplianceReport = { evaluatedAt: now, results: records, summary, diagnostics: [...snapshot.diagnostics, ...diagnostics] };
+  const summary: ComplianceSummary =
+    options.summary === false
+      ? { records: records.length, resources: {}, compliancePercentage: undefined, assignments: [], policies: [], scopes: [] }
+      : summarizeInHierarchy(records, snapshot.hierarchy);
+  const report: ComplianceReport = { evaluatedAt: now, results: records, summary, diagnostics: [...snapshot.diagnostics, ...diagnostics], scopes: scopeNodesOf(snapshot.hierarchy) };
 
   const assignmentsById = new Map(assignments.map((a) => [a.id.toLowerCase(), a]));
   CONTEXTS.set(report, {
@@ -260,7 +282,7 @@ export function evaluate(input: EvaluateInput): ComplianceReport {
       return view === undefined ? { now, policy } : surroundings.contextFor(view, now, policy);
     },
   });
-  return report;
+  return { report, prepareDiagnostics, scopeCheck, recordDiagnostics };
 }
 
 type PrepareCompileOptions = Omit<CompileOptions, 'parameters' | 'pointer' | 'locate' | 'effectOverride'>;
@@ -273,7 +295,7 @@ function cmp(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function compareRecords(x: ComplianceRecord, y: ComplianceRecord): number {
+export function compareRecords(x: ComplianceRecord, y: ComplianceRecord): number {
   return (
     cmp(x.policyAssignmentId.toLowerCase(), y.policyAssignmentId.toLowerCase()) ||
     cmp((x.policyDefinitionReferenceId ?? '').toLowerCase(), (y.policyDefinitionReferenceId ?? '').toLowerCase()) ||

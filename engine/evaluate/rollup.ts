@@ -1,6 +1,8 @@
 // Roll-ups as Azure computes them (compliance-states.md; digest §10.2): the worst-ranked state wins,
 // and the compliance percentage counts distinct resources.
-import type { ComplianceRecord, ComplianceState, ComplianceSummary, RollUp, RollUpKind, StateCounts } from '../model/index.js';
+import type { ComplianceRecord, ComplianceState, ComplianceSummary, RollUp, RollUpKind, ScopeNode, StateCounts } from '../model/index.js';
+import { Hierarchy, type HierarchyNode } from '../scope/hierarchy.js';
+import { resourceIdKey } from '../scope/resource-id.js';
 
 /** Higher wins: NonCompliant > Compliant > Error > Conflict > Protected > Exempt > Unknown. */
 const RANK: Readonly<Record<ComplianceState, number>> = {
@@ -105,4 +107,65 @@ export function summarize(
   const sorted = (m: Map<string, Node>) => [...m.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, n]) => n.toRollUp());
   const t = total.toRollUp();
   return { records: records.length, resources: t.resources, compliancePercentage: t.compliancePercentage, assignments: sorted(assignments), policies: sorted(policies), scopes: sorted(scopes) };
+}
+
+/** The summary of records within a hierarchy: what evaluate() reports, and what mergeReports recomputes. */
+export function summarizeInHierarchy(records: readonly ComplianceRecord[], hierarchy: Hierarchy): ComplianceSummary {
+  const scopeInfo = (id: string): ScopeInfo | undefined => {
+    const n = hierarchy.node(id);
+    if (n === undefined) return undefined;
+    const kind = n.kind === 'managementGroup' ? 'managementGroup' : n.kind === 'subscription' ? 'subscription' : n.kind === 'resourceGroup' ? 'resourceGroup' : 'tenant';
+    return n.displayName !== undefined ? { kind, displayName: n.displayName } : { kind };
+  };
+  // One shared ancestor list per resource group (or subscription), so roll-ups parse no ids per record.
+  const ancestorLists = new Map<string, readonly string[]>();
+  const ancestorsOf = (r: ComplianceRecord): readonly string[] => {
+    if (r.subscriptionId === undefined) return hierarchy.ancestorsOf(r.resourceId);
+    const container = r.resourceGroup === undefined ? `/subscriptions/${r.subscriptionId}` : `/subscriptions/${r.subscriptionId}/resourceGroups/${r.resourceGroup}`;
+    const key = container.toLowerCase();
+    let list = ancestorLists.get(key);
+    if (list === undefined) ancestorLists.set(key, (list = [hierarchy.node(container)?.id ?? container, ...hierarchy.ancestorsOf(container)]));
+    return list;
+  };
+  return summarize(records, ancestorsOf, scopeInfo);
+}
+
+/** The hierarchy as report.scopes: every node, sorted by lower-cased id. */
+export function scopeNodesOf(hierarchy: Hierarchy): ScopeNode[] {
+  return hierarchy.nodes().map((n) => {
+    const s: ScopeNode = { id: n.id, kind: n.kind };
+    if (n.parentId !== undefined) s.parentId = n.parentId;
+    if (n.displayName !== undefined) s.displayName = n.displayName;
+    return s;
+  });
+}
+
+/** A hierarchy rebuilt from report.scopes (the first statement of a node wins; a missing root is added). */
+export function hierarchyFromScopes(scopes: readonly ScopeNode[]): Hierarchy {
+  const nodes = new Map<string, HierarchyNode>();
+  nodes.set('/', { id: '/', kind: 'tenant', name: '', displayName: undefined, parentId: undefined, implied: true });
+  for (const s of scopes) {
+    const key = resourceIdKey(s.id);
+    if (s.kind === 'tenant' || nodes.has(key)) continue;
+    const name = s.id.slice(s.id.lastIndexOf('/') + 1);
+    nodes.set(key, Object.freeze({ id: s.id, kind: s.kind, name, displayName: s.displayName, parentId: s.parentId ?? '/', implied: false }));
+  }
+  const root = scopes.find((s) => s.kind === 'tenant');
+  if (root?.displayName !== undefined) nodes.set('/', { id: '/', kind: 'tenant', name: '', displayName: root.displayName, parentId: undefined, implied: true });
+  // A parent that is not listed (a hand-edited report) would leave a chain dangling: hang such nodes under the root.
+  for (const [key, n] of nodes) if (n.parentId !== undefined && !nodes.has(resourceIdKey(n.parentId))) nodes.set(key, { ...n, parentId: '/' });
+  // Reports that disagree could form a cycle; the Hierarchy walks parents, so break any (sorted, deterministic).
+  for (const key of [...nodes.keys()].sort()) {
+    const seen = new Set<string>();
+    for (let k: string | undefined = key; k !== undefined && k !== '/'; ) {
+      if (seen.has(k)) {
+        nodes.set(key, { ...nodes.get(key)!, parentId: '/' });
+        break;
+      }
+      seen.add(k);
+      const p: string | undefined = nodes.get(k)?.parentId;
+      k = p === undefined ? undefined : resourceIdKey(p);
+    }
+  }
+  return new Hierarchy(nodes);
 }

@@ -72,10 +72,24 @@ export interface ComplianceSummary {
   scopes: RollUp[];
 }
 
+/** One container of the evaluated estate's hierarchy (tenant root "/", management groups, subscriptions, resource groups). */
+export interface ScopeNode {
+  id: string;
+  kind: 'tenant' | 'managementGroup' | 'subscription' | 'resourceGroup';
+  /** The parent container's id; absent only for the tenant root. */
+  parentId?: string;
+  displayName?: string;
+}
+
 export interface ComplianceReport {
   /** The evaluation instant used (ISO-8601). */
   evaluatedAt: string;
   results: ComplianceRecord[];
   summary: ComplianceSummary;
   diagnostics: Diagnostic[];
+  /**
+   * The MG → subscription → RG tree the roll-ups used, sorted by lower-cased id, so that reports of shards can be
+   * merged and summarised again (mergeReports). Set by evaluate(); absent in reports built by hand.
+   */
+  scopes?: ScopeNode[];
 }
