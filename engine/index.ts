@@ -25,6 +25,12 @@ export {
   type Reporter, type ReportFormatOptions, type DefinitionInfo, type Outcome,
 } from './report/index.js';
 export { diagnostic } from './diagnostics/index.js';
+// The vulnerability-assessment scan (`dine scan`): Defender for Cloud's groups per machine, and its renderers.
+export {
+  scanEstate, getScanPlan, getScanEvaluation, scanRemediationFiles, SCAN_GROUPS, SCAN_GROUP_LABEL, VA_TYPES, RECOMMENDATION_NAME,
+  type ScanInput, type ScanReport, type ScanGroup, type ScanCounts, type MachineResult, type ScopeCount, type VaType, type DecisionSource, type ScanPlan,
+} from './scanner/index.js';
+export { SCAN_FORMATS, formatScan, lookupScanFormat, type ScanFormat, type ScanFormatOptions } from './report/scan/index.js';
 export {
   expandDeployment, buildDeployment, planRemediation, writeRemediationOutputs, simulate, stableStringify, safeFileStem, normalizeLocation,
   REMEDIATION_DEFAULTS, DEPLOYMENT_NAME_SOURCE, DEPLOYMENTS_API_VERSION,

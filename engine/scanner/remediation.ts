@@ -7,7 +7,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
 import type { ComplianceReport } from '../model/index.js';
 import { evaluate } from '../evaluate/estate.js';
 import type { DocumentInput } from '../evaluate/documents.js';
-import { planRemediation, type Deployment, type RemediationPlan } from '../remediation/index.js';
+import { planRemediation, writeRemediationOutputs, type Deployment, type RemediationPlan } from '../remediation/index.js';
 import type { ScanInput } from './scan.js';
 import type { DecisionSource, MachineResult, ScanRemediation, VaType } from './types.js';
 
@@ -119,4 +119,9 @@ export function planScanRemediation(p: PlanScanInput): { summary: ScanRemediatio
     beyondUnhealthy: beyond,
   };
   return { summary, plan, evaluation };
+}
+
+/** The remediation outputs of a scan plan (deployments, parameter files, plan.json, az script, REST requests) as contents. */
+export function scanRemediationFiles(plan: ScanPlan): { path: string; content: string }[] {
+  return writeRemediationOutputs(plan).files;
 }

@@ -1,0 +1,195 @@
+// `dine scan`: which machines lack a vulnerability assessment solution, grouped as Defender for Cloud does (Healthy /
+// Unhealthy / Not applicable), with the Qualys data centre, the on-demand scan command and the deployment for each
+// Unhealthy one. With no snapshot it scans the bundled Contoso demo estate with the bundled pack. Nothing is written
+// until everything has loaded and been scanned; input problems are one stderr line each (exit 2).
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Option, type Command } from 'commander';
+import {
+  diagnostic, formatScan, getScanPlan, loadPolicyDocuments, loadSnapshot, PolicyError, scanEstate, scanRemediationFiles, SCAN_FORMATS, VA_TYPES,
+  type Diagnostic, type PolicyDocumentEntry, type ScanInput, type ScanReport, type VaType,
+} from '../../index.js';
+import { wantsColour } from '../host.js';
+import { EXIT, formatProblem, isInputError } from '../problems.js';
+import { canonicalInstant } from './evaluate.js';
+import type { CommandContext, CommandSpec } from './types.js';
+
+/** The demo estate and the pack, relative to the package root. */
+export const DEMO_ESTATE = 'fixtures/estates/contoso';
+const DEMO_SNAPSHOT = [`${DEMO_ESTATE}/management-groups.json`, `${DEMO_ESTATE}/subscriptions.json`, `${DEMO_ESTATE}/resources`];
+const DEMO_ASSIGNMENTS = `${DEMO_ESTATE}/assignments`;
+const DEMO_EXEMPTIONS = `${DEMO_ESTATE}/exemptions`;
+const PACK = 'policies';
+
+/** The dine package root (holds package.json named "dine"), from dist/engine/cli/commands or engine/cli/commands. */
+export function packageRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const pkg = path.join(dir, 'package.json');
+    if (existsSync(pkg)) {
+      try {
+        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'dine') return dir;
+      } catch {
+        // not ours; keep going up
+      }
+    }
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error('cannot find the dine package root (package.json named "dine")');
+    dir = up;
+  }
+}
+
+const EXAMPLES = `
+Examples:
+  # the bundled Contoso demo estate (what "npm start" runs)
+  dine scan
+
+  # your own export (Resource Graph or ARM JSON), with the bundled pack, as a self-contained HTML page
+  dine scan export.json --format html --output va-report.html
+
+  # one management group, deploying Defender Vulnerability Management instead, with the remediation files
+  dine scan snapshot/ --scope /providers/Microsoft.Management/managementGroups/corp --va-type mdeTvm --out remediation/
+
+Groups: Healthy (a vulnerability assessment solution is running), Unhealthy (the scanner can be deployed),
+Not applicable (not offered: no Defender for Servers, unsupported OS, multicloud connector machine).
+Decided by Defender's assessment ffff0522 when the snapshot holds Defender assessments, else by dine's own policies.
+Exit codes: 0 no machine Unhealthy, 1 some Unhealthy, 2 bad input or usage, 3 internal error.`;
+
+interface ScanOptions {
+  policies?: string[];
+  assignments?: string[];
+  exemptions?: string[];
+  vaType: string;
+  scope?: string;
+  now?: string;
+  format: string;
+  output?: string;
+  out?: string;
+}
+
+function usage(reason: string): Diagnostic {
+  return diagnostic('cli.usage', { reason });
+}
+
+/** Prints the problems (errors first, then warnings) and returns exit code 2. */
+function fail(ctx: CommandContext, problems: readonly Diagnostic[]): number {
+  const errors = problems.filter((d) => d.severity === 'error');
+  const others = problems.filter((d) => d.severity === 'warning');
+  for (const d of [...errors, ...others]) ctx.host.stderr(formatProblem(d));
+  return EXIT.input;
+}
+
+async function runScan(ctx: CommandContext, raw: Record<string, unknown>, snapshotArgs: string[]): Promise<number> {
+  const { host } = ctx;
+  const o = raw as unknown as ScanOptions;
+  const problems: Diagnostic[] = [];
+
+  // ── options ─────────────────────────────────────────────────────────────────────────
+  const format = SCAN_FORMATS.find((f) => f.name === o.format.toLowerCase());
+  if (format === undefined) problems.push(usage(`unknown --format "${o.format}" (one of ${SCAN_FORMATS.map((f) => f.name).join(', ')})`));
+  if (!(VA_TYPES as readonly string[]).includes(o.vaType)) problems.push(usage(`unknown --va-type "${o.vaType}" (one of ${VA_TYPES.join(', ')})`));
+  let now: string | undefined;
+  if (o.now !== undefined) {
+    now = canonicalInstant(o.now);
+    if (now === undefined) problems.push(usage(`--now "${o.now}" is not an ISO-8601 date or date-time (e.g. 2025-01-01T00:00:00Z)`));
+  }
+  if (o.scope !== undefined && !o.scope.startsWith('/')) problems.push(usage(`--scope "${o.scope}" is not a resource id (it starts with "/": /subscriptions/<id>, /providers/Microsoft.Management/managementGroups/<name>)`));
+  if (snapshotArgs.includes('-')) problems.push(usage('scan does not read the snapshot from standard input; give files, folders or globs'));
+  if (problems.length > 0) return fail(ctx, problems);
+
+  // ── inputs: the demo estate and the bundled pack unless told otherwise ─────────────
+  const demo = snapshotArgs.length === 0;
+  let root: string | undefined;
+  const bundled = (): string => (root ??= packageRoot());
+  const policyCwd = o.policies === undefined ? bundled() : host.cwd;
+  const policyInputs = o.policies ?? [PACK];
+  // Bundled files are read from the package root; the user's through the host, relative to the working directory.
+  const optionsFor = (cwd: string) => ({ cwd, readFile: (f: string) => (cwd === host.cwd ? host.readFile(f) : readFile(path.resolve(cwd, f), 'utf8')) });
+  const docs = await loadPolicyDocuments(policyInputs, optionsFor(policyCwd));
+  const definitions: PolicyDocumentEntry[] = [...docs.definitions];
+  const setDefinitions: PolicyDocumentEntry[] = [...docs.setDefinitions];
+  const assignments: PolicyDocumentEntry[] = [...docs.assignments];
+  const exemptions: PolicyDocumentEntry[] = [...docs.exemptions];
+  const diagnostics: Diagnostic[] = [...docs.diagnostics];
+  const extras: [string[] | undefined, string][] = [
+    [o.assignments ?? (demo ? [DEMO_ASSIGNMENTS] : undefined), o.assignments === undefined ? 'bundled' : 'cwd'],
+    [o.exemptions ?? (demo ? [DEMO_EXEMPTIONS] : undefined), o.exemptions === undefined ? 'bundled' : 'cwd'],
+  ];
+  for (const [inputs, where] of extras) {
+    if (inputs === undefined || inputs.length === 0) continue;
+    const more = await loadPolicyDocuments(inputs, optionsFor(where === 'bundled' ? bundled() : host.cwd));
+    definitions.push(...more.definitions);
+    setDefinitions.push(...more.setDefinitions);
+    assignments.push(...more.assignments);
+    exemptions.push(...more.exemptions);
+    diagnostics.push(...more.diagnostics);
+  }
+  const snapshot = demo ? await loadSnapshot(DEMO_SNAPSHOT, { cwd: bundled() }) : await loadSnapshot(snapshotArgs, { cwd: host.cwd });
+  diagnostics.push(...snapshot.diagnostics);
+  if (diagnostics.some((d) => d.severity === 'error')) return fail(ctx, diagnostics);
+
+  // ── scan ────────────────────────────────────────────────────────────────────────────
+  const input: ScanInput = { snapshot, definitions, setDefinitions, assignments, exemptions, vaType: o.vaType as VaType, now: now ?? host.now?.() ?? new Date().toISOString() };
+  if (o.scope !== undefined) input.scope = o.scope;
+  let report: ScanReport;
+  try {
+    report = scanEstate(input);
+  } catch (e) {
+    if (e instanceof PolicyError) return fail(ctx, [...diagnostics, ...e.diagnostics]);
+    throw e;
+  }
+  const all = [...diagnostics, ...report.diagnostics];
+  if (all.some((d) => isInputError(d) || (d.severity === 'error' && d.code.startsWith('scan.')))) {
+    return fail(ctx, all.filter((d) => isInputError(d) || d.code.startsWith('scan.') || d.severity === 'warning'));
+  }
+
+  // ── output: everything is rendered before anything is written ─────────────────────
+  const text = format!.format(report, { color: o.output === undefined && format!.name === 'text' && wantsColour(host) });
+  const files = o.out === undefined ? [] : scanRemediationFiles(getScanPlan(report) ?? { tasks: [], deployments: [], errors: [] });
+  for (const d of all) if (d.severity === 'warning') host.stderr(formatProblem(d));
+  try {
+    if (o.out !== undefined) {
+      const base = path.resolve(host.cwd, o.out);
+      for (const f of files) {
+        const target = path.resolve(base, f.path);
+        if (target !== base && !target.startsWith(base + path.sep)) throw new Error(`refusing to write ${f.path} outside ${o.out}`);
+        await mkdir(path.dirname(target), { recursive: true });
+        await host.writeFile(target, f.content);
+      }
+    }
+    if (o.output !== undefined) {
+      await mkdir(path.dirname(path.resolve(host.cwd, o.output)), { recursive: true });
+      await host.writeFile(o.output, text);
+    }
+  } catch (e) {
+    return fail(ctx, [diagnostic('cli.write-failed', { file: o.output ?? o.out ?? '', reason: (e as Error).message })]);
+  }
+  if (o.output === undefined) host.stdout(text);
+  if (host.stderrIsTTY ?? host.isTTY) {
+    if (o.output !== undefined) host.stderr(`dine: wrote ${o.output}\n`);
+    if (o.out !== undefined) host.stderr(`dine: wrote ${files.length} remediation files to ${o.out}\n`);
+  }
+  return report.totals.Unhealthy > 0 ? EXIT.findings : EXIT.ok;
+}
+
+export const SCAN_COMMAND: CommandSpec = {
+  name: 'scan',
+  summary: 'group machines as Defender for Cloud\'s "Machines should have a vulnerability assessment solution" does, and plan the scanner',
+  configure(cmd: Command): void {
+    cmd
+      .argument('[snapshot...]', 'resources: ARM / Resource Graph JSON, NDJSON or YAML files, folders or globs (default: the bundled Contoso demo estate)')
+      .option('-p, --policies <paths...>', 'definitions and initiatives (default: the bundled pack, policies/)')
+      .option('-a, --assignments <paths...>', 'the estate\'s policy assignments: the remediation plan is theirs (default: 13ce0167 at the root)')
+      .option('-e, --exemptions <paths...>', 'policy exemptions')
+      .addOption(new Option('--va-type <type>', 'the provider to deploy (13ce0167 vaType)').choices([...VA_TYPES]).default('default'))
+      .option('--scope <id>', 'only machines at or below this management group, subscription or resource group')
+      .option('--now <iso>', 'the evaluation instant (exemption expiry); default: the current time')
+      .addOption(new Option('-f, --format <name>', 'output format').choices(SCAN_FORMATS.map((f) => f.name)).default('text'))
+      .option('-o, --output <file>', 'write the report to this file (only when the run succeeds) instead of stdout')
+      .option('--out <dir>', 'write the remediation outputs here: deployments, plan.json, the az script, the REST requests')
+      .addHelpText('after', `\nFormats:\n${SCAN_FORMATS.map((f) => `  ${f.name.padEnd(9)} ${f.doc}`).join('\n')}\n${EXAMPLES}`);
+  },
+  run: (ctx, options, args) => runScan(ctx, options, args),
+};
