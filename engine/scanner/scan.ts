@@ -281,7 +281,7 @@ export function scanEstate(input: ScanInput): ScanReport {
   }
   const machines = snapshot.resources.filter((r) => (r.typeLower === VM_TYPE || r.typeLower === ARC_TYPE) && inScope(r));
   machines.sort((a, b) => cmp(a.id.toLowerCase(), b.id.toLowerCase()) || cmp(a.id, b.id));
-  if (machines.length === 0) diagnostics.push(diagnostic('scan.no-machines', { where: input.scope !== undefined && input.scope !== '/' ? ` at or below ${input.scope}` : '' }));
+  if (machines.length === 0 && diagnostics.length === 0) diagnostics.push(diagnostic('scan.no-machines', { where: input.scope !== undefined && input.scope !== '/' ? ` at or below ${input.scope}` : '' }));
 
   // Scanner extension resources on machines, by machine id.
   const scanners = new Map<string, ResourceView>();

@@ -21,7 +21,8 @@ export const DEMO_ESTATE = 'fixtures/estates/contoso';
 const DEMO_SNAPSHOT = [`${DEMO_ESTATE}/management-groups.json`, `${DEMO_ESTATE}/subscriptions.json`, `${DEMO_ESTATE}/resources`];
 const DEMO_ASSIGNMENTS = `${DEMO_ESTATE}/assignments`;
 const DEMO_EXEMPTIONS = `${DEMO_ESTATE}/exemptions`;
-const PACK = 'policies';
+/** The pack's definitions and initiatives (the folders also hold policy tests, *.test.yaml). */
+const PACK = ['policies/builtin/*.json', 'policies/dine/*.json', 'policies/initiatives/*.json'];
 
 /** The dine package root (holds package.json named "dine"), from dist/engine/cli/commands or engine/cli/commands. */
 export function packageRoot(): string {
@@ -55,7 +56,7 @@ Examples:
 Groups: Healthy (a vulnerability assessment solution is running), Unhealthy (the scanner can be deployed),
 Not applicable (not offered: no Defender for Servers, unsupported OS, multicloud connector machine).
 Decided by Defender's assessment ffff0522 when the snapshot holds Defender assessments, else by dine's own policies.
-Exit codes: 0 no machine Unhealthy, 1 some Unhealthy, 2 bad input or usage, 3 internal error.`;
+Exit codes: 0 no machine Unhealthy, 1 some Unhealthy (unless --fail-on never), 2 bad input or usage, 3 internal error.`;
 
 interface ScanOptions {
   policies?: string[];
@@ -67,6 +68,7 @@ interface ScanOptions {
   format: string;
   output?: string;
   out?: string;
+  failOn: 'unhealthy' | 'never';
 }
 
 function usage(reason: string): Diagnostic {
@@ -104,7 +106,7 @@ async function runScan(ctx: CommandContext, raw: Record<string, unknown>, snapsh
   let root: string | undefined;
   const bundled = (): string => (root ??= packageRoot());
   const policyCwd = o.policies === undefined ? bundled() : host.cwd;
-  const policyInputs = o.policies ?? [PACK];
+  const policyInputs = o.policies ?? PACK;
   // Bundled files are read from the package root; the user's through the host, relative to the working directory.
   const optionsFor = (cwd: string) => ({ cwd, readFile: (f: string) => (cwd === host.cwd ? host.readFile(f) : readFile(path.resolve(cwd, f), 'utf8')) });
   const docs = await loadPolicyDocuments(policyInputs, optionsFor(policyCwd));
@@ -171,7 +173,7 @@ async function runScan(ctx: CommandContext, raw: Record<string, unknown>, snapsh
     if (o.output !== undefined) host.stderr(`dine: wrote ${o.output}\n`);
     if (o.out !== undefined) host.stderr(`dine: wrote ${files.length} remediation files to ${o.out}\n`);
   }
-  return report.totals.Unhealthy > 0 ? EXIT.findings : EXIT.ok;
+  return report.totals.Unhealthy > 0 && o.failOn !== 'never' ? EXIT.findings : EXIT.ok;
 }
 
 export const SCAN_COMMAND: CommandSpec = {
@@ -189,6 +191,7 @@ export const SCAN_COMMAND: CommandSpec = {
       .addOption(new Option('-f, --format <name>', 'output format').choices(SCAN_FORMATS.map((f) => f.name)).default('text'))
       .option('-o, --output <file>', 'write the report to this file (only when the run succeeds) instead of stdout')
       .option('--out <dir>', 'write the remediation outputs here: deployments, plan.json, the az script, the REST requests')
+      .addOption(new Option('--fail-on <when>', 'exit 1 when some machine is Unhealthy (unhealthy), or never (the demo: npm start)').choices(['unhealthy', 'never']).default('unhealthy'))
       .addHelpText('after', `\nFormats:\n${SCAN_FORMATS.map((f) => `  ${f.name.padEnd(9)} ${f.doc}`).join('\n')}\n${EXAMPLES}`);
   },
   run: (ctx, options, args) => runScan(ctx, options, args),
