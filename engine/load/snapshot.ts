@@ -18,7 +18,6 @@
 import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { createInterface } from 'node:readline';
 import { pipeline as pipeStreams, type Duplex } from 'node:stream';
 import fg from 'fast-glob';
 import parser from 'stream-json/parser.js';
@@ -64,6 +63,12 @@ export interface LoadOptions {
   cwd?: string;
   /** .json files larger than this are streamed (default 32 MiB). */
   streamThresholdBytes?: number;
+  /**
+   * NDJSON only: called with each non-blank line before it is parsed; false skips the line unparsed, counted as one
+   * element (engine/scale routes lines to shards this way). Return true for any line that may hold other than one
+   * resource object.
+   */
+  lineFilter?: (line: string) => boolean;
 }
 
 export type ReadItem =
@@ -177,7 +182,7 @@ function elementItem(
 }
 
 /** Attaches a resource's location to a diagnostic about it (pointer, and file:line or a file note). */
-function located(d: Diagnostic, source: ResourceSource, subPointer = ''): Diagnostic {
+export function located(d: Diagnostic, source: ResourceSource, subPointer = ''): Diagnostic {
   const pointer = (source.pointer ?? '') + subPointer;
   if (pointer !== '') d.pointer = pointer;
   if (source.file !== undefined) {
@@ -246,41 +251,109 @@ function extensionOf(file: string): string {
   return ext.startsWith('.') ? ext.slice(1) : ext;
 }
 
-/** NDJSON from a line source: blank lines are skipped; each line is one document (usually one resource). */
-async function* readNdjsonLines(lines: AsyncIterable<string> | Iterable<string>, file: string): AsyncGenerator<ReadItem> {
-  let lineNo = 0;
-  let index = 0;
-  for await (let text of lines) {
-    lineNo++;
+/** NDJSON reading state: line number and element index, carried across lines. */
+class NdjsonReader {
+  lineNo = 0;
+  index = 0;
+  constructor(
+    readonly file: string,
+    readonly filter: ((line: string) => boolean) | undefined,
+  ) {}
+  /** The items of one line, appended to `out`. */
+  line(text: string, out: ReadItem[]): void {
+    const file = this.file;
+    const lineNo = ++this.lineNo;
     if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    if (text.trim() === '') continue;
+    if (text.trim() === '') return;
+    if (this.filter !== undefined && !this.filter(text)) {
+      this.index++;
+      return;
+    }
     let doc: unknown;
     try {
       doc = JSON.parse(text);
     } catch (e) {
       const source: SourceLocation = { file, line: lineNo, column: 1 };
-      yield { kind: 'diagnostic', diagnostic: diagnostic('load.invalid-ndjson-line', { line: lineNo, reason: (e as Error).message }, { source }) };
-      index++;
-      continue;
+      out.push({ kind: 'diagnostic', diagnostic: diagnostic('load.invalid-ndjson-line', { line: lineNo, reason: (e as Error).message }, { source }) });
+      this.index++;
+      return;
     }
     const els = elementsOf(doc);
     if (typeof els === 'string') {
-      yield { kind: 'diagnostic', diagnostic: diagnostic('load.unknown-snapshot-shape', { reason: els }, { source: { file, line: lineNo, column: 1 } }) };
-      index++;
-      continue;
+      out.push({ kind: 'diagnostic', diagnostic: diagnostic('load.unknown-snapshot-shape', { reason: els }, { source: { file, line: lineNo, column: 1 } }) });
+      this.index++;
+      return;
     }
-    for (const el of els) yield elementItem(el, file, index++, { line: lineNo, column: 1 });
+    for (const el of els) out.push(elementItem(el, file, this.index++, { line: lineNo, column: 1 }));
   }
 }
 
-async function* readNdjsonFile(file: string, abs: string): AsyncGenerator<ReadItem> {
-  const input = createReadStream(abs, { encoding: 'utf8' });
-  const rl = createInterface({ input, crlfDelay: Infinity });
+/** NDJSON from a line source: blank lines are skipped; each line is one document (usually one resource). */
+async function* readNdjsonLines(lines: AsyncIterable<string> | Iterable<string>, file: string, filter?: (line: string) => boolean): AsyncGenerator<ReadItem> {
+  const reader = new NdjsonReader(file, filter);
+  const out: ReadItem[] = [];
+  for await (const text of lines) {
+    reader.line(text, out);
+    if (out.length > 0) {
+      yield* out;
+      out.length = 0;
+    }
+  }
+}
+
+/**
+ * The lines of a file as readline splits them (\n, \r\n and a lone \r end a line), in batches (one per chunk read):
+ * no per-line stream machinery, and a line is decoded once, from its own bytes.
+ */
+export async function* fileLineBatches(abs: string): AsyncGenerator<string[]> {
+  const input = createReadStream(abs, { highWaterMark: 1 << 20 });
+  const pending: Buffer[] = [];
+  const emit = (buf: Buffer, from: number, to: number, out: string[]): void => {
+    if (to > from && buf[to - 1] === 13) to--;
+    const text = buf.toString('utf8', from, to);
+    if (text.indexOf('\r') === -1) out.push(text);
+    else out.push(...text.split('\r'));
+  };
   try {
-    yield* readNdjsonLines(rl, file);
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      const out: string[] = [];
+      let start = 0;
+      let nl = chunk.indexOf(10);
+      if (nl !== -1 && pending.length > 0) {
+        pending.push(chunk.subarray(0, nl));
+        const line = Buffer.concat(pending);
+        pending.length = 0;
+        emit(line, 0, line.length, out);
+        start = nl + 1;
+        nl = chunk.indexOf(10, start);
+      }
+      while (nl !== -1) {
+        emit(chunk, start, nl, out);
+        start = nl + 1;
+        nl = chunk.indexOf(10, start);
+      }
+      if (start < chunk.length) pending.push(start === 0 ? chunk : chunk.subarray(start));
+      if (out.length > 0) yield out;
+    }
+    if (pending.length > 0) {
+      const line = Buffer.concat(pending);
+      const out: string[] = [];
+      emit(line, 0, line.length, out);
+      // readline drops the empty line after a final lone \r
+      if (out.length > 1 && out[out.length - 1] === '') out.pop();
+      yield out;
+    }
   } finally {
-    rl.close();
     input.destroy();
+  }
+}
+
+async function* readNdjsonFileBatches(file: string, abs: string, filter?: (line: string) => boolean): AsyncGenerator<ReadItem[]> {
+  const reader = new NdjsonReader(file, filter);
+  for await (const lines of fileLineBatches(abs)) {
+    const out: ReadItem[] = [];
+    for (const text of lines) reader.line(text, out);
+    if (out.length > 0) yield out;
   }
 }
 
@@ -388,24 +461,47 @@ async function* streamJsonFile(file: string, abs: string, size: number): AsyncGe
   }
 }
 
-async function* readFileItems(file: string, options: LoadOptions): AsyncGenerator<ReadItem> {
+/** The items of one file in batches (NDJSON: one batch per chunk read; other formats: up to 1,024 items). */
+async function* readFileBatches(file: string, options: LoadOptions): AsyncGenerator<ReadItem[]> {
   const abs = path.resolve(options.cwd ?? process.cwd(), file);
   const ext = extensionOf(file);
   try {
     if (ext === 'jsonl' || ext === 'ndjson') {
-      yield* readNdjsonFile(file, abs);
-    } else if (ext === 'yaml' || ext === 'yml') {
-      yield* readWholeFile(file, abs, 'yaml');
-    } else {
-      const { size } = await stat(abs);
-      if (ext === 'json' && size > (options.streamThresholdBytes ?? DEFAULT_STREAM_THRESHOLD)) yield* streamJsonFile(file, abs, size);
-      else yield* readWholeFile(file, abs, ext === 'json' ? 'json' : undefined);
+      yield* readNdjsonFileBatches(file, abs, options.lineFilter);
+      return;
     }
+    let items: AsyncGenerator<ReadItem>;
+    if (ext === 'yaml' || ext === 'yml') items = readWholeFile(file, abs, 'yaml');
+    else {
+      const { size } = await stat(abs);
+      if (ext === 'json' && size > (options.streamThresholdBytes ?? DEFAULT_STREAM_THRESHOLD)) items = streamJsonFile(file, abs, size);
+      else items = readWholeFile(file, abs, ext === 'json' ? 'json' : undefined);
+    }
+    let batch: ReadItem[] = [];
+    for await (const item of items) {
+      batch.push(item);
+      if (batch.length >= 1024) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
   } catch (e) {
     const err = e as NodeJS.ErrnoException;
     const d = err.code === 'ENOENT' ? diagnostic('load.file-not-found', { file }) : diagnostic('load.read-failed', { file, reason: err.message ?? String(e) });
-    yield { kind: 'diagnostic', diagnostic: d };
+    yield [{ kind: 'diagnostic', diagnostic: d }];
   }
+}
+
+/**
+ * The items of the inputs in batches, in readResources' order: the cheap way to consume a large snapshot (one
+ * await per batch, not per resource). `files` (the resolved list) is filled before the first batch.
+ */
+export async function* readResourceBatches(inputs: readonly string[], options: LoadOptions = {}, files: string[] = []): AsyncGenerator<ReadItem[]> {
+  const resolved = await resolveInputFiles(inputs, options);
+  files.push(...resolved.files);
+  if (resolved.diagnostics.length > 0) yield resolved.diagnostics.map((d) => ({ kind: 'diagnostic', diagnostic: d }) as ReadItem);
+  for (const file of resolved.files) yield* readFileBatches(file, options);
 }
 
 /**
@@ -414,15 +510,13 @@ async function* readFileItems(file: string, options: LoadOptions): AsyncGenerato
  * so a streaming evaluator can consume it without holding the snapshot.
  */
 export async function* readResources(inputs: readonly string[], options: LoadOptions = {}): AsyncGenerator<ReadItem> {
-  const { files, diagnostics } = await resolveInputFiles(inputs, options);
-  for (const d of diagnostics) yield { kind: 'diagnostic', diagnostic: d };
-  for (const file of files) yield* readFileItems(file, options);
+  for await (const batch of readResourceBatches(inputs, options)) yield* batch;
 }
 
 // ── snapshot ────────────────────────────────────────────────────────────────────────────
 
 /** Builds a snapshot from read items (views, duplicates, hierarchy). */
-export async function buildSnapshot(items: AsyncIterable<ReadItem> | Iterable<ReadItem>, files: string[] = []): Promise<Snapshot> {
+export async function buildSnapshot(items: AsyncIterable<ReadItem | ReadItem[]> | Iterable<ReadItem>, files: string[] = []): Promise<Snapshot> {
   const resources: ScopedResourceView[] = [];
   const sources: ResourceSource[] = [];
   const byId = new Map<string, number>();
@@ -430,15 +524,15 @@ export async function buildSnapshot(items: AsyncIterable<ReadItem> | Iterable<Re
   // Every valid view in read order, duplicates included: a replaced copy may still carry hierarchy facts (an
   // ARG subscription row's managementGroupAncestorsChain, which a later ARM GET of the subscription lacks).
   const readOrder: ScopedResourceView[] = [];
-  for await (const item of items) {
+  const add = (item: ReadItem): void => {
     if (item.kind === 'diagnostic') {
       diagnostics.push(item.diagnostic);
-      continue;
+      return;
     }
     const view = toResourceView(item.raw);
     if (isDiagnostic(view)) {
       diagnostics.push(located(view, item.source, view.code === 'load.invalid-resource-id' ? '/id' : ''));
-      continue;
+      return;
     }
     readOrder.push(view);
     const key = resourceIdKey(view.id);
@@ -452,6 +546,10 @@ export async function buildSnapshot(items: AsyncIterable<ReadItem> | Iterable<Re
       resources.push(view);
       sources.push(item.source);
     }
+  };
+  for await (const item of items) {
+    if (Array.isArray(item)) for (const i of item) add(i);
+    else add(item);
   }
   const built = buildHierarchy(readOrder);
   diagnostics.push(...built.diagnostics);
@@ -470,13 +568,8 @@ function* memoryItems(input: readonly unknown[]): Generator<ReadItem> {
  */
 export async function loadSnapshot(input: readonly string[] | readonly RawResource[], options: LoadOptions = {}): Promise<Snapshot> {
   if (input.length > 0 && input.every((x) => typeof x === 'string')) {
-    const paths = input as readonly string[];
-    const { files, diagnostics } = await resolveInputFiles(paths, options);
-    const items = (async function* () {
-      for (const d of diagnostics) yield { kind: 'diagnostic', diagnostic: d } as ReadItem;
-      for (const file of files) yield* readFileItems(file, options);
-    })();
-    return buildSnapshot(items, files);
+    const files: string[] = [];
+    return buildSnapshot(readResourceBatches(input as readonly string[], options, files), files);
   }
   return buildSnapshot(memoryItems(input as readonly unknown[]));
 }
