@@ -4,8 +4,11 @@
 //
 // A file holds one document, an array of documents, an ARM list `{ "value": [...] }`, or (YAML) several
 // `---` documents. A document whose kind cannot be told is a 'load.unknown-document' diagnostic naming the
-// file and the pointer; the other documents of the file still load. Order is deterministic: inputs in the
-// order given, files of a directory or glob sorted by name, documents in file order.
+// file and the pointer; the other documents of the file still load. It is an error in a file named on the
+// command line, and a warning (the document is skipped) in a file found by a directory scan or a glob: policy
+// folders also hold parameter files, pipelines, notes. Directory scans leave out dine's policy test files
+// (`*.test.json`, `*.test.yaml`, `*.test.yml`). Order is deterministic: inputs in the order given, files of a
+// directory or glob sorted by name, documents in file order.
 import { readFile as fsReadFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import fg from 'fast-glob';
@@ -45,6 +48,9 @@ export interface LoadPolicyOptions {
 /** Extensions looked for below a directory. */
 export const POLICY_EXTENSIONS: readonly string[] = Object.freeze(['json', 'yaml', 'yml']);
 
+/** dine policy test files (testkit), left out of directory scans. */
+export const POLICY_TEST_FILE = /\.test\.(json|ya?ml)$/i;
+
 /** The name standard input goes by. */
 export const STDIN = '-';
 
@@ -62,16 +68,21 @@ async function readStdin(): Promise<string> {
  * Files ('-' for stdin), directories (every .json/.yaml/.yml below, sorted) and globs (sorted matches) → file
  * list in input order, each file once.
  */
-export async function resolvePolicyFiles(inputs: readonly string[], options: LoadPolicyOptions = {}): Promise<{ files: string[]; diagnostics: Diagnostic[] }> {
+export async function resolvePolicyFiles(
+  inputs: readonly string[],
+  options: LoadPolicyOptions = {},
+): Promise<{ files: string[]; diagnostics: Diagnostic[]; /** Files found by a directory scan or a glob (not named). */ discovered: Set<string> }> {
   const cwd = options.cwd ?? process.cwd();
   const files: string[] = [];
   const seen = new Set<string>();
+  const discovered = new Set<string>();
   const diagnostics: Diagnostic[] = [];
-  const add = (f: string): void => {
+  const add = (f: string, found = false): void => {
     const key = f === STDIN ? STDIN : path.resolve(cwd, f);
     if (!seen.has(key)) {
       seen.add(key);
       files.push(f);
+      if (found) discovered.add(f);
     }
   };
   for (const input of inputs) {
@@ -90,22 +101,23 @@ export async function resolvePolicyFiles(inputs: readonly string[], options: Loa
       }
     }
     if (st?.isDirectory()) {
-      const found = await fg(`**/*.{${POLICY_EXTENSIONS.join(',')}}`, { cwd: path.resolve(cwd, input), onlyFiles: true, caseSensitiveMatch: false, followSymbolicLinks: false });
+      const found = (await fg(`**/*.{${POLICY_EXTENSIONS.join(',')}}`, { cwd: path.resolve(cwd, input), onlyFiles: true, caseSensitiveMatch: false, followSymbolicLinks: false }))
+        .filter((f) => !POLICY_TEST_FILE.test(f));
       found.sort(byteOrder);
       if (found.length === 0) diagnostics.push(diagnostic('load.no-files-matched', { pattern: `${input} (directory)` }));
-      for (const f of found) add(path.join(input, f));
+      for (const f of found) add(path.join(input, f), true);
     } else if (st !== undefined) {
       add(input);
     } else if (fg.isDynamicPattern(input)) {
       const found = await fg(input, { cwd, onlyFiles: true, followSymbolicLinks: false });
       found.sort(byteOrder);
       if (found.length === 0) diagnostics.push(diagnostic('load.no-files-matched', { pattern: input }));
-      for (const f of found) add(f);
+      for (const f of found) add(f, true);
     } else {
       diagnostics.push(diagnostic('load.file-not-found', { file: input }));
     }
   }
-  return { files, diagnostics };
+  return { files, diagnostics, discovered };
 }
 
 /**
@@ -160,9 +172,10 @@ export async function loadPolicyDocuments(pathsOrGlobs: readonly string[], optio
           break;
         default: {
           const source = locate(entry.pointer) ?? { file, line: 1, column: 1 };
+          const skipped = resolved.discovered.has(file);
           const reason = `${describeValue(entry.value)} has none of policyRule (definition), policyDefinitions (initiative), ` +
-            'policyDefinitionId with a scope (assignment), policyAssignmentId (exemption)';
-          out.diagnostics.push(diagnostic('load.unknown-document', { reason }, { pointer: entry.pointer, source }));
+            `policyDefinitionId with a scope (assignment), policyAssignmentId (exemption)${skipped ? '; skipped' : ''}`;
+          out.diagnostics.push(diagnostic('load.unknown-document', { reason }, { pointer: entry.pointer, source, severity: skipped ? 'warning' : 'error' }));
         }
       }
     }
