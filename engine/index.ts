@@ -38,3 +38,15 @@ export {
   type RemediationError, type RemediationOptions, type RemediationPlan, type RemediationTask, type RemediationFile, type RoleAssignmentNeed,
   type SimulationResult, type SimulationOutcome, type SymbolicValue, type BuildDeploymentOptions,
 } from './remediation/index.js';
+// Authoring (`dine validate`, `dine test`, `dine explain`, `dine convert`): checks, declarative policy tests, traces.
+export {
+  validateSources, formatValidation, buildValidationSarif, VALIDATE_FORMATS,
+  type ValidationSource, type ValidateOptions, type ValidationResult, type ValidatedDocument, type ValidateFormat,
+} from './validate/index.js';
+export {
+  runPolicyTests, runPolicyTestFile, isPolicyTestFile, testRunFailed, formatTestText, formatTestJson, formatTestJunit, coveragePercent,
+  type TestHost, type RunTestOptions, type TestRunResult, type TestFileResult, type CaseResult, type RuleCoverage, type LeafCoverage,
+} from './testkit/index.js';
+export { explainResource, traceCondition, formatExplanationText, formatExplanationJson, type Explanation, type ExplainInput, type ConditionStep } from './explain/index.js';
+export { parseSourceText, type ParsedSource } from './load/source.js';
+export { viewOf } from './evaluate/rule.js';

@@ -2,11 +2,15 @@
 // explain, convert, merge) are added here.
 import { EVALUATE_COMMAND } from './evaluate.js';
 import { SCAN_COMMAND } from './scan.js';
+import { VALIDATE_COMMAND } from './validate.js';
+import { TEST_COMMAND } from './test.js';
+import { EXPLAIN_COMMAND } from './explain.js';
+import { CONVERT_COMMAND } from './convert.js';
 import type { CommandSpec } from './types.js';
 
 export type { CommandContext, CommandSpec } from './types.js';
 
-export const COMMANDS: readonly CommandSpec[] = Object.freeze([EVALUATE_COMMAND, SCAN_COMMAND]);
+export const COMMANDS: readonly CommandSpec[] = Object.freeze([EVALUATE_COMMAND, SCAN_COMMAND, VALIDATE_COMMAND, TEST_COMMAND, EXPLAIN_COMMAND, CONVERT_COMMAND]);
 
 export function lookupCommand(name: string): CommandSpec | undefined {
   return COMMANDS.find((c) => c.name === name);
