@@ -239,11 +239,9 @@ const CORPUS = join(SHARED, 'corpora', 'azure-policy-builtins');
 
 /** Why a corpus definition does not expand, in one phrase (the detail follows in the file). */
 function category(reason: string): string {
-  if (/resourceId\(\): "[^"]+\/" is not a fully qualified/.test(reason)) return "resourceId() with a trailing '/' in the type: ARM accepts it, engine/functions/deployment.ts does not (reported upstream)";
-  if (/Expression syntax error.*unexpected "\s"/.test(reason)) return 'the template separates arguments with U+202F (narrow no-break space), which ARM accepts as white space; engine/expressions/parse.ts does not (reported upstream)';
   if (/Function "field" is not allowed in deployment templates/.test(reason)) return 'the template itself calls field(), a policy-only function';
   if (/synthetic resource/.test(reason)) return 'the if-condition type is a parameter with no usable sample value';
-  if (/got null|of an object without it|out of range|"sample"/.test(reason)) return 'needs resource properties or parameter values the synthetic resource/sample values do not have';
+  if (/got null|of an object without it|out of range|"sample"|must be a non-empty string, got string/.test(reason)) return 'needs resource properties or parameter values the synthetic resource/sample values do not have';
   return 'other';
 }
 

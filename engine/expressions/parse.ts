@@ -30,7 +30,9 @@ export function classifyTemplateString(s: string): TemplateString {
   return { kind: 'expression', expr: r.expr, text };
 }
 
-const isSpace = (c: number): boolean => c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+// .NET's char.IsWhiteSpace: ASCII blanks plus Unicode spaces (4 built-in templates put U+202F between arguments).
+const isSpace = (c: number): boolean =>
+  c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 const isNameStart = (c: number): boolean => (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x5f || c === 0x24;
 const isNamePart = (c: number): boolean => isNameStart(c) || isDigit(c);

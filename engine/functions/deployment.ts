@@ -56,7 +56,10 @@ function unresolvable(name: string, args: readonly unknown[], rt: ExpressionRunt
  * A name argument may itself hold several '/'-separated segments (resourceId(type, 'server/db')); what counts is
  * the total number of name segments.
  */
-function providerPath(name: string, type: string, names: readonly string[]): string {
+function providerPath(name: string, rawType: string, names: readonly string[]): string {
+  // 22 built-in DINE templates write a trailing slash (resourceId('Microsoft.OperationalInsights/workspaces/', n))
+  // and deploy in Azure, so ARM ignores it.
+  const type = rawType.endsWith('/') ? rawType.slice(0, -1) : rawType;
   const segments = type.split('/');
   if (segments.length < 2 || segments.some((s) => s.trim() === '')) {
     functionFailed(name, `"${type}" is not a fully qualified resource type ("{namespace}/{type}[/{childType}…]")`);
