@@ -36,7 +36,7 @@ const ALLOWED: Record<string, { imports: string[]; typeOnly?: string[] }> = {
   scale: { imports: [...ENGINE, 'load', 'remediation'] },
   explain: { imports: [...ENGINE, 'load'] },
   validate: { imports: [...ENGINE, 'load', 'report'] },
-  testkit: { imports: [...ENGINE, 'load', 'remediation', 'report'] },
+  testkit: { imports: [...ENGINE, 'load', 'remediation', 'report', 'explain', 'validate'] },
   generate: { imports: [...CORE, 'scope', 'scanner'] },
   cli: { imports: ['*'] },
   // engine/index.ts: the public API re-exports every layer.
