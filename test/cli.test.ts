@@ -2,13 +2,14 @@
 // file:line:column, exit codes, the Contoso estate end to end in every format — and in-process through main(argv, host)
 // for what a process cannot show (colour, progress, nothing written on failure).
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { COMMANDS, EXIT, main, type Host } from '../engine/cli/index.js';
+import { loadPolicyDocuments } from '../engine/load/policies.js';
 import type { ComplianceReport } from '../engine/model/index.js';
 import { REPO_ROOT } from './support/paths.js';
 import { sarifErrors } from './support/sarif.js';
@@ -332,8 +333,96 @@ inproc('an internal fault is exit 3 with one line', async () => {
   assert.equal(broken.err, ['dine: cli.internal Internal error: stdout is gone\n']);
 });
 
+// ── the policy-document loader (in-process) ─────────────────────────────────────────────
+
+const loader = suite('loadPolicyDocuments');
+
+const DEF = (name: string) => ({ name, properties: { displayName: name, mode: 'All', policyRule: { if: { field: 'type', equals: 'x' }, then: { effect: 'audit' } } } });
+const SET = { name: 'set1', properties: { policyDefinitions: [{ policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/a' }] } };
+const ASSIGNMENT = { id: '/subscriptions/s1/providers/Microsoft.Authorization/policyAssignments/as1', properties: { policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/a', scope: '/subscriptions/s1' } };
+const EXEMPTION = { name: 'ex1', properties: { policyAssignmentId: ASSIGNMENT.id, exemptionCategory: 'Waiver' } };
+
+function withTree(files: Record<string, string>, run: (dir: string) => Promise<void>): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'dine-policies-'));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), text);
+  }
+  return run(dir).finally(() => rmSync(dir, { recursive: true, force: true }));
+}
+
+loader('the pack: folders recursively, sorted, kinds told apart by content, test files left out', async () => {
+  const docs = await loadPolicyDocuments(['policies'], { cwd: REPO_ROOT });
+  assert.equal(docs.diagnostics, []);
+  assert.equal(docs.files, [...docs.files].sort());
+  assert.ok(docs.files.every((f) => !f.includes('.test.')));
+  assert.is(docs.definitions.length, 6);
+  assert.is(docs.setDefinitions.length, 1);
+  assert.equal([docs.assignments.length, docs.exemptions.length], [0, 0]);
+  const d = docs.definitions[0]!;
+  assert.is(d.file, join('policies', 'builtin', '13ce0167-8ca6-4048-8e6b-f996402e3c1b.json'));
+  assert.is(d.pointer, '');
+  assert.ok(d.locate('/properties/policyRule')!.line > 1);
+});
+
+loader('one document, arrays, ARM lists and YAML streams; pointers and positions per document', async () => {
+  await withTree(
+    {
+      'a/list.json': JSON.stringify({ value: [DEF('d1'), SET] }, null, 2),
+      'a/array.json': JSON.stringify([ASSIGNMENT, EXEMPTION], null, 2),
+      'b/multi.yaml': `name: y1\nproperties:\n  mode: All\n  policyRule: { if: { field: type, equals: x }, then: { effect: audit } }\n---\n${JSON.stringify(EXEMPTION)}\n`,
+      'b/one.yml': JSON.stringify(DEF('d2')),
+      'b/notes.txt': 'not a policy',
+    },
+    async (dir) => {
+      const docs = await loadPolicyDocuments([dir], { cwd: REPO_ROOT });
+      assert.equal(docs.diagnostics, []);
+      assert.equal(docs.files.map((f) => f.slice(dir.length + 1)), ['a/array.json', 'a/list.json', 'b/multi.yaml', 'b/one.yml']);
+      assert.equal(docs.definitions.map((e) => [e.file.slice(dir.length + 1), e.pointer]), [['a/list.json', '/value/0'], ['b/multi.yaml', '/0'], ['b/one.yml', '']]);
+      assert.equal(docs.setDefinitions.map((e) => e.pointer), ['/value/1']);
+      assert.equal(docs.assignments.map((e) => e.pointer), ['/0']);
+      assert.equal(docs.exemptions.map((e) => [e.file.slice(dir.length + 1), e.pointer]), [['a/array.json', '/1'], ['b/multi.yaml', '/1']]);
+      const set = docs.setDefinitions[0]!;
+      assert.equal(set.locate(`${set.pointer}/properties`), { file: set.file, line: 21, column: 7 });
+      const yamlDef = docs.definitions[1]!;
+      assert.is(yamlDef.locate('/0/properties/policyRule')!.line, 4);
+      assert.is(yamlDef.locate('/1')!.line, 6);
+    },
+  );
+});
+
+loader('globs, each file once, in sorted order', async () => {
+  const docs = await loadPolicyDocuments(['policies/dine/*.json', 'policies/dine/dine-va-deploy-vm.json', 'policies/**/dine-va-*.json'], { cwd: REPO_ROOT });
+  assert.equal(docs.diagnostics, []);
+  assert.equal(docs.files, ['policies/dine/dine-defender-servers-audit.json', 'policies/dine/dine-va-deploy-arc.json', 'policies/dine/dine-va-deploy-vm.json']);
+});
+
+loader('unrecognised documents: an error in a named file, a skipped warning in a scanned folder', async () => {
+  await withTree({ 'p/mixed.json': JSON.stringify([DEF('ok'), { hello: 'world' }], null, 2) }, async (dir) => {
+    const named = await loadPolicyDocuments([join(dir, 'p/mixed.json')]);
+    assert.is(named.definitions.length, 1);
+    assert.equal(named.diagnostics.map((d) => [d.code, d.severity, d.pointer, d.source?.line]), [['load.unknown-document', 'error', '/1', 18]]);
+    const scanned = await loadPolicyDocuments([join(dir, 'p')]);
+    assert.is(scanned.definitions.length, 1);
+    assert.equal(scanned.diagnostics.map((d) => [d.code, d.severity]), [['load.unknown-document', 'warning']]);
+    assert.ok(scanned.diagnostics[0]!.message.endsWith('; skipped'));
+  });
+});
+
+loader('missing inputs, empty folders, syntax errors and stdin', async () => {
+  await withTree({ 'empty/.keep': '', 'bad.yaml': 'a: [1, 2\n' }, async (dir) => {
+    const docs = await loadPolicyDocuments(['nope.json', 'nope/**/*.json', join(dir, 'empty'), join(dir, 'bad.yaml')], { cwd: REPO_ROOT });
+    assert.equal(docs.diagnostics.map((d) => d.code), ['load.file-not-found', 'load.no-files-matched', 'load.no-files-matched', 'load.invalid-yaml']);
+    assert.is(docs.diagnostics[3]!.source!.file, join(dir, 'bad.yaml'));
+  });
+  const fromStdin = await loadPolicyDocuments(['-'], { readFile: async (f) => (f === '-' ? JSON.stringify([DEF('s1'), DEF('s2')]) : '') });
+  assert.equal(fromStdin.definitions.map((e) => [e.file, e.pointer]), [['-', '/0'], ['-', '/1']]);
+  assert.is(fromStdin.definitions[1]!.locate('/1')!.file, '-');
+});
+
 usage.run();
 input.run();
 codes.run();
 e2e.run();
 inproc.run();
+loader.run();
