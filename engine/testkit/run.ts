@@ -10,7 +10,7 @@ import { parseSourceText } from '../load/source.js';
 import { compilePolicy, definitionBody, type CompiledPolicy } from '../compile/policy.js';
 import { compilePolicySet } from '../compile/policy-set.js';
 import { RelatedIndex, type RelatedLookup } from '../effects/existence.js';
-import { evaluateDeploymentParameters, evaluateResource } from '../evaluate/resource.js';
+import { evaluateDeploymentParameters, evaluateResource, modeAccepts } from '../evaluate/resource.js';
 import type { EvaluationContext } from '../evaluate/runtime.js';
 import { viewOf } from '../evaluate/rule.js';
 import { getMember, isObject } from '../parse/keywords.js';
@@ -380,7 +380,7 @@ export async function runPolicyTestFile(file: string, host: TestHost, options: R
     for (const [key, m] of subject.members) {
       const ev = evaluateResource(m.policy, view, { ...(lookup ? { related: lookup } : {}), context, explain: true });
       evaluations.set(key, ev);
-      if (ev.complianceState !== 'NotApplicable' || ev.reasons.some((r) => r.kind === 'condition')) {
+      if (m.policy.effect.family !== 'disabled' && modeAccepts(m.policy, view)) {
         const t = traceCondition(m.policy, view, context);
         for (const e of t.trace) coverage.record(m.definitionId, e.pointer, e.result);
       }
