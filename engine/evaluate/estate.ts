@@ -7,6 +7,7 @@ import type { CompiledPolicy, CompileOptions } from '../compile/policy.js';
 import { createAliasCatalogue, defaultAliasCatalogue, type ProviderAliases } from '../aliases/index.js';
 import { RelatedIndex, type RelatedLookup } from '../effects/existence.js';
 import type { Snapshot } from '../load/snapshot.js';
+import type { Hierarchy } from '../scope/hierarchy.js';
 import { prepareAssignments, type PreparedAssignment, type PreparedMember } from './assignments.js';
 import type { DocumentInput } from './documents.js';
 import { evaluateResource } from './resource.js';
@@ -137,34 +138,48 @@ export interface EvaluationDetails {
   recordDiagnostics: RecordDiagnosticOrigin[];
 }
 
-/** @internal evaluate() with the details a shard merge needs; `summary: false` skips the roll-ups (summary left empty). */
-export function evaluateDetailed(input: EvaluateInput, options: { summary?: boolean } = {}): EvaluationDetails {
-  const now = canonicalNow(input.now);
-  const snapshot = input.snapshot;
-  const diagnostics: Diagnostic[] = [];
+/** @internal The assignment layer of an evaluation input within a hierarchy (what evaluate() prepares first). */
+export function prepareInput(input: Omit<EvaluateInput, 'snapshot'>, hierarchy: Hierarchy, now: string, diagnostics: Diagnostic[]): PreparedAssignment[] {
   const catalogue = input.aliases ? createAliasCatalogue(input.aliases) : defaultAliasCatalogue();
   const compileOptions: PrepareCompileOptions = { catalogue };
   if (input.strict !== undefined) compileOptions.strict = input.strict;
   if (input.lenient !== undefined) compileOptions.lenient = input.lenient;
   if (input.operatorOptions !== undefined) compileOptions.operatorOptions = input.operatorOptions;
   if (input.missingArrayIsFalse !== undefined) compileOptions.missingArrayIsFalse = input.missingArrayIsFalse;
-
-  const assignments = prepareAssignments(
+  return prepareAssignments(
     {
       definitions: input.definitions,
       setDefinitions: input.setDefinitions ?? [],
       assignments: input.assignments,
       exemptions: input.exemptions ?? [],
-      hierarchy: snapshot.hierarchy,
+      hierarchy,
       now,
       compileOptions,
     },
     diagnostics,
   );
+}
+
+/** @internal Options of evaluateDetailed (engine/scale shards). */
+export interface DetailedOptions {
+  /** false: skip the roll-ups (the summary is left empty). */
+  summary?: boolean;
+  /** The related types the whole estate holds (a shard holds only some); replaces the snapshot's own. */
+  knownTypes?: ReadonlySet<string>;
+  /** Only these resources are evaluated (a shard's own); the others are still related resources and containers. */
+  owns?: (view: ResourceView) => boolean;
+}
+
+/** @internal evaluate() with the details a shard merge needs. */
+export function evaluateDetailed(input: EvaluateInput, options: DetailedOptions = {}): EvaluationDetails {
+  const now = canonicalNow(input.now);
+  const snapshot = input.snapshot;
+  const diagnostics: Diagnostic[] = [];
+  const assignments = prepareInput(input, snapshot.hierarchy, now, diagnostics);
   const prepareDiagnostics = [...diagnostics];
 
   // Resources in the requested scope, indexed by type once.
-  let resources: readonly ResourceView[] = snapshot.resources;
+  let resources: readonly ResourceView[] = options.owns === undefined ? snapshot.resources : snapshot.resources.filter(options.owns);
   let scopeCheck: EvaluationDetails['scopeCheck'];
   if (input.scope !== undefined) {
     const inScope = compileScope(input.scope, snapshot.hierarchy);
@@ -183,7 +198,12 @@ export function evaluateDetailed(input: EvaluateInput, options: { summary?: bool
   snapshot.resources.forEach((r, i) => sourceOf.set(r, i));
 
   const index = new RelatedIndex(snapshot.resources);
-  const related: RelatedLookup = input.complete ? { knows: () => true, find: (q) => index.find(q) } : index;
+  const known = options.knownTypes;
+  const related: RelatedLookup = input.complete
+    ? { knows: () => true, find: (q) => index.find(q) }
+    : known !== undefined
+      ? { knows: (t) => known.has(t.toLowerCase()), find: (q) => index.find(q) }
+      : index;
   const surroundings = new Surroundings(snapshot);
   const records: ComplianceRecord[] = [];
   const policies = new Map<string, CompiledPolicy>();

@@ -1,0 +1,133 @@
+// What a streamed estate must keep for the compiled policies: the resource types the members evaluate and the
+// related types their IfNotExists details name, and per resource type the fields the rules read (the projection).
+import type { FieldRef, PathSegment } from '../aliases/index.js';
+import type { CompiledPolicy } from '../compile/policy.js';
+import type { RawResource, ResourceView } from '../model/index.js';
+import type { PreparedAssignment } from '../evaluate/assignments.js';
+
+export interface KeepPlan {
+  /** Some member has no type filter, or some related type is computed: every resource type is kept. */
+  readonly allTypes: boolean;
+  /** Lower-cased types kept (members' types and constant related types). */
+  readonly types: ReadonlySet<string>;
+  /** Some rule reads a field named at run time: resources are kept whole. */
+  readonly wholeResources: boolean;
+  /** Every field any rule reads. */
+  readonly refs: readonly FieldRef[];
+  /** Why allTypes / wholeResources hold, for the caller to say so. */
+  readonly notes: readonly string[];
+}
+
+export function keepPlanFor(assignments: readonly PreparedAssignment[]): KeepPlan {
+  let allTypes = false;
+  let wholeResources = false;
+  const types = new Set<string>();
+  const refs = new Set<FieldRef>();
+  const notes: string[] = [];
+  const addPolicy = (p: CompiledPolicy, member: string): void => {
+    for (const r of p.reads.refs) refs.add(r);
+    if (p.reads.wholeResource && !wholeResources) {
+      wholeResources = true;
+      notes.push(`${member} calls field() with a computed name: resources are kept whole`);
+    }
+    const t = p.details?.type;
+    if (p.effect.family === 'ifNotExists' && t !== undefined) {
+      if (t.constant && typeof t.value === 'string') types.add(t.value.toLowerCase());
+      else if (!allTypes) {
+        allTypes = true;
+        notes.push(`${member} names its related type with an expression: every resource type is kept`);
+      }
+    }
+  };
+  for (const a of assignments) {
+    for (const m of a.members) {
+      const name = `${a.id}${m.referenceId !== undefined ? ` / ${m.referenceId}` : ''}`;
+      if (m.types === undefined) {
+        if (!allTypes) notes.push(`${name} has no type condition: every resource type is kept`);
+        allTypes = true;
+      } else for (const t of m.types) types.add(t);
+      addPolicy(m.policy, name);
+      for (const v of m.variants.values()) addPolicy(v, name);
+    }
+  }
+  return { allTypes, types, wholeResources, refs: [...refs], notes };
+}
+
+// ── projection ──────────────────────────────────────────────────────────────────────────
+
+/** A node of the keep-tree: lower-cased key → subtree, or ALL (keep the value whole). */
+type KeepNode = Map<string, KeepNode | typeof ALL>;
+const ALL = Symbol('all');
+
+/** Root fields every kept resource keeps whole (the view and the records read them). */
+const ROOT_KEEP = ['id', 'type', 'name', 'location', 'kind', 'apiversion', 'tags'];
+
+function setKey(out: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  else out[key] = value;
+}
+
+function projectObject(obj: Record<string, unknown>, node: KeepNode): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const k in obj) {
+    if (!Object.hasOwn(obj, k)) continue;
+    const child = node.get(k.toLowerCase());
+    if (child === undefined) continue;
+    const v = obj[k];
+    if (child === ALL || v === null || typeof v !== 'object' || Array.isArray(v)) setKey(out, k, v);
+    else setKey(out, k, projectObject(v as Record<string, unknown>, child));
+  }
+  return out;
+}
+
+/**
+ * Projects resources to what the plan's rules read: the root fields above, plus for every field read the subtree at
+ * its longest plain-key prefix (a `[*]` or an index keeps the whole array). Keys match ignoring case, as field reads
+ * do, and keep their order, so every read gives the same value on the projection as on the resource.
+ */
+export class Projector {
+  readonly #refs: readonly FieldRef[];
+  /** null: keep the resource whole (a path that does not start with a key). */
+  readonly #trees = new Map<string, KeepNode | null>();
+  constructor(plan: KeepPlan) {
+    this.#refs = plan.refs;
+  }
+  treeFor(typeLower: string, apiVersion: string | undefined): KeepNode | null {
+    const key = apiVersion === undefined ? typeLower : `${typeLower}@${apiVersion}`;
+    const hit = this.#trees.get(key);
+    if (hit !== undefined) return hit;
+    const tree: KeepNode = new Map();
+    for (const k of ROOT_KEEP) tree.set(k, ALL);
+    const probe = { typeLower, apiVersion } as ResourceView;
+    for (const ref of this.#refs) {
+      const segs: readonly PathSegment[] | undefined = ref.pathFor(probe);
+      if (segs === undefined || segs.length === 0) continue;
+      if (segs[0]!.kind !== 'key') {
+        this.#trees.set(key, null);
+        return null;
+      }
+      let node: KeepNode = tree;
+      for (let i = 0; i < segs.length; i++) {
+        const s = segs[i]!;
+        if (s.kind !== 'key') break; // the caller (below) marks the parent ALL
+        const lower = s.lower;
+        const last = i === segs.length - 1 || segs[i + 1]!.kind !== 'key';
+        const existing = node.get(lower);
+        if (existing === ALL) break;
+        if (last) {
+          node.set(lower, ALL);
+          break;
+        }
+        let next = existing;
+        if (next === undefined) node.set(lower, (next = new Map()));
+        node = next;
+      }
+    }
+    this.#trees.set(key, tree);
+    return tree;
+  }
+  project(raw: RawResource, typeLower: string, apiVersion: string | undefined): RawResource {
+    const tree = this.treeFor(typeLower, apiVersion);
+    return tree === null ? raw : projectObject(raw, tree);
+  }
+}

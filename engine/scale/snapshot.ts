@@ -1,0 +1,294 @@
+// A snapshot streamed from files and reduced to what the compiled policies need (engine/scale/plan.ts): containers
+// whole (the hierarchy and resourceGroup()/subscription() need them), resources of the kept types projected to the
+// fields the rules read, every other resource only counted (its id checked, its containers noted, duplicates found).
+// The result is a Snapshot that evaluate() treats exactly as loadSnapshot's: same diagnostics in the same order,
+// same hierarchy, same resource order and sources for what it holds.
+import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
+import type { ResourceView } from '../model/index.js';
+import { located, readFileBatches, resolveInputFiles, type LoadOptions, type ReadItem, type ResourceSource, type Snapshot } from '../load/snapshot.js';
+import { buildHierarchy, type HierarchyInput } from '../scope/hierarchy.js';
+import { isDiagnostic } from '../scope/resource-id.js';
+import { toResourceView, type ScopedResourceView } from '../scope/view.js';
+import { Projector, type KeepPlan } from './plan.js';
+import { idHash, ownerShard, routeId, type ShardSpec } from './route.js';
+
+/** Order of an item in a single run's reading: [file index (-1 before the files), position, sub-position]. */
+export type OrderKey = readonly [number, number, number];
+
+export function compareKeys(a: OrderKey, b: OrderKey): number {
+  return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+}
+
+export interface KeyedDiagnostic {
+  key: OrderKey;
+  diagnostic: Diagnostic;
+}
+
+export interface StreamSnapshotOptions {
+  /** undefined: keep every resource whole (what loadSnapshot holds). */
+  plan?: KeepPlan;
+  /** Read only one shard (by subscription) of the inputs; containers are read by every shard. */
+  shard?: ShardSpec;
+  load?: LoadOptions;
+}
+
+export interface StreamedSnapshot {
+  snapshot: Snapshot;
+  /** Load diagnostics (snapshot.diagnostics minus the hierarchy's), with their single-run order. */
+  loadDiagnostics: KeyedDiagnostic[];
+  hierarchyDiagnostics: Diagnostic[];
+  /** Single-run order key of a held resource (its first copy). */
+  keyOf(view: ResourceView): OrderKey;
+  /** The shard evaluates this resource (containers are held by every shard, evaluated by one). */
+  owns(view: ResourceView): boolean;
+  /** Resources read (valid ids, duplicates counted once) and held. */
+  counts: { read: number; held: number };
+}
+
+const NDJSON = /\.(ndjson|jsonl)$/i;
+
+/** ReadonlyMap of lower-cased ids → positions, keyed by a 53-bit hash (no lower-cased id string is kept). */
+class IdIndex implements ReadonlyMap<string, number> {
+  readonly #slots = new Map<number, number>();
+  readonly #overflow = new Map<string, number>();
+  /** Ids read but not held: `has` knows them (a scope may name one), `get` does not. */
+  readonly dropped = new Map<number, number>();
+  constructor(readonly resources: readonly ResourceView[]) {}
+  get(key: string): number | undefined {
+    const at = this.#slots.get(idHash(key));
+    if (at !== undefined && this.resources[at]!.id.toLowerCase() === key) return at;
+    return this.#overflow.size === 0 ? undefined : this.#overflow.get(key);
+  }
+  has(key: string): boolean {
+    return this.get(key) !== undefined || this.dropped.has(idHash(key));
+  }
+  set(key: string, at: number): void {
+    const h = idHash(key);
+    if (this.#slots.has(h)) this.#overflow.set(key, at);
+    else this.#slots.set(h, at);
+  }
+  get size(): number {
+    return this.#slots.size + this.#overflow.size;
+  }
+  *entries(): MapIterator<[string, number]> {
+    for (let i = 0; i < this.resources.length; i++) yield [this.resources[i]!.id.toLowerCase(), i];
+  }
+  *keys(): MapIterator<string> {
+    for (const [k] of this.entries()) yield k;
+  }
+  *values(): MapIterator<number> {
+    for (const [, v] of this.entries()) yield v;
+  }
+  [Symbol.iterator](): MapIterator<[string, number]> {
+    return this.entries();
+  }
+  forEach(fn: (value: number, key: string, map: ReadonlyMap<string, number>) => void): void {
+    for (const [k, v] of this.entries()) fn(v, k, this);
+  }
+}
+
+export async function streamSnapshot(inputs: readonly string[], options: StreamSnapshotOptions = {}): Promise<StreamedSnapshot> {
+  const plan = options.plan;
+  const shard = options.shard;
+  const projector = plan === undefined || plan.wholeResources ? undefined : new Projector(plan);
+  const resources: ScopedResourceView[] = [];
+  const sources: ResourceSource[] = [];
+  const ordinals: number[] = [];
+  const byId = new IdIndex(resources);
+  /** Ids read but not held: hash → first-read ordinal. */
+  const dropped = byId.dropped;
+  let ordinal = 0;
+  let reordered = false;
+  const loadDiagnostics: KeyedDiagnostic[] = [];
+  const readOrder: HierarchyInput[] = [];
+  const containersNoted = new Set<string>();
+  const replacedFirst = new Map<string, OrderKey>();
+  let read = 0;
+
+  const { files, diagnostics: resolveDiagnostics } = await resolveInputFiles(inputs, options.load ?? {});
+  resolveDiagnostics.forEach((d, i) => loadDiagnostics.push({ key: [-1, i, 0], diagnostic: d }));
+  const lineFilter = shard === undefined ? undefined : lineRouter(shard);
+  const fileIndex = new Map(files.map((f, i) => [f, i]));
+  const keyFromSource = (s: ResourceSource): OrderKey => {
+    const f = fileIndex.get(s.file ?? '') ?? -1;
+    return NDJSON.test(s.file ?? '') ? [f, s.line ?? 0, pointerOrdinal(s.pointer)] : [f, s.index, 1];
+  };
+
+  for (let f = 0; f < files.length; f++) {
+    const file = files[f]!;
+    const byLine = NDJSON.test(file);
+    let nextIndex = 0;
+    const add = (item: ReadItem): void => {
+      if (item.kind === 'diagnostic') {
+        const d = item.diagnostic;
+        loadDiagnostics.push({ key: byLine ? [f, d.source?.line ?? 0, 0] : [f, nextIndex, 0], diagnostic: d });
+        return;
+      }
+      const source = item.source;
+      nextIndex = source.index + 1;
+      const raw = item.raw;
+      const idText = raw['id'];
+      if (shard !== undefined && !routeId(idText, shard)) return;
+      const key = keyFromSource(source);
+      const view = toResourceView(raw);
+      if (isDiagnostic(view)) {
+        loadDiagnostics.push({ key, diagnostic: located(view, source, view.code === 'load.invalid-resource-id' ? '/id' : '') });
+        return;
+      }
+      const parsed = view.parsedId;
+      const container = parsed.kind !== 'resource';
+      if (container) readOrder.push(view);
+      else {
+        // Only the containers a resource implies matter to the hierarchy: note the first resource of each.
+        const c = (parsed.scopes.length > 1 && parsed.resourceGroup !== undefined ? parsed.scopes[1]! : parsed.scopes[0]!).toLowerCase();
+        if ((parsed.subscriptionId !== undefined || parsed.managementGroup !== undefined) && !containersNoted.has(c)) {
+          containersNoted.add(c);
+          readOrder.push({ id: view.id, raw: {}, parsedId: parsed } as unknown as HierarchyInput);
+        }
+      }
+      const lower = view.id.toLowerCase();
+      const at = byId.get(lower);
+      const held = container || plan === undefined || plan.allTypes || plan.types.has(view.typeLower);
+      const kept = (): ScopedResourceView => {
+        if (container || projector === undefined) return view;
+        return Object.freeze({ ...view, raw: projector.project(raw, view.typeLower, view.apiVersion) });
+      };
+      if (at !== undefined) {
+        loadDiagnostics.push({ key, diagnostic: located(diagnostic('load.duplicate-resource', { id: view.id }), source) });
+        if (!replacedFirst.has(lower)) replacedFirst.set(lower, keyFromSource(sources[at]!));
+        resources[at] = kept();
+        sources[at] = source;
+        return;
+      }
+      const h = idHash(lower);
+      const first = dropped.get(h);
+      if (first !== undefined) {
+        // A later copy of a resource not held (or a hash collision: reported as a duplicate, see docs/scale.md).
+        loadDiagnostics.push({ key, diagnostic: located(diagnostic('load.duplicate-resource', { id: view.id }), source) });
+        if (!held) return;
+        dropped.delete(h);
+        reordered = true;
+        byId.set(lower, resources.length);
+        resources.push(kept());
+        sources.push(source);
+        ordinals.push(first);
+        return;
+      }
+      read++;
+      if (!held) {
+        dropped.set(h, ordinal++);
+        return;
+      }
+      byId.set(lower, resources.length);
+      resources.push(kept());
+      sources.push(source);
+      ordinals.push(ordinal++);
+    };
+    const load: LoadOptions = { ...(options.load ?? {}) };
+    if (lineFilter !== undefined) load.lineFilter = lineFilter;
+    for await (const batch of readFileBatches(file, load)) for (const item of batch) add(item);
+  }
+
+  if (reordered) {
+    // A held copy of a resource first read as not held takes the first copy's place, as loadSnapshot's does.
+    const order = ordinals.map((o, i) => [o, i] as const).sort((x, y) => x[0] - y[0]);
+    const r = order.map(([, i]) => resources[i]!);
+    const s = order.map(([, i]) => sources[i]!);
+    resources.length = 0;
+    sources.length = 0;
+    resources.push(...r);
+    sources.push(...s);
+    r.forEach((v, i) => byId.set(v.id.toLowerCase(), i));
+  }
+
+  const built = buildHierarchy(readOrder);
+  const snapshot: Snapshot = {
+    resources,
+    sources,
+    byId,
+    hierarchy: built.hierarchy,
+    diagnostics: [...loadDiagnostics.map((k) => k.diagnostic), ...built.diagnostics],
+    files,
+  };
+  return {
+    snapshot,
+    loadDiagnostics,
+    hierarchyDiagnostics: built.diagnostics,
+    keyOf(view) {
+      const k = replacedFirst.size === 0 ? undefined : replacedFirst.get(view.id.toLowerCase());
+      if (k !== undefined) return k;
+      const i = byId.get(view.id.toLowerCase());
+      return i === undefined ? [Infinity, 0, 0] : keyFromSource(sources[i]!);
+    },
+    owns: (view) => shard === undefined || ownerShard(view.id, shard.count) === shard.index,
+    counts: { read, held: resources.length },
+  };
+}
+
+/** Element position inside an NDJSON line ('/3', '/value/3', '/data/3' → 3; one resource → 0). */
+function pointerOrdinal(pointer: string | undefined): number {
+  if (pointer === undefined) return 0;
+  const n = Number(pointer.slice(pointer.lastIndexOf('/') + 1));
+  return Number.isFinite(n) ? n : 0;
+}
+
+/**
+ * The NDJSON line filter of one shard: lines that are certainly one resource of another shard are skipped unparsed
+ * (their top-level id found by a scan); anything else is parsed and routed by its parsed id.
+ */
+function lineRouter(shard: ShardSpec): (line: string) => boolean {
+  return (line) => {
+    if (line.indexOf('"value"') !== -1 || line.indexOf('"data"') !== -1 || line.indexOf('\\u') !== -1) return true;
+    const id = topLevelId(line);
+    return id === undefined || routeId(id, shard);
+  };
+}
+
+/**
+ * The top-level "id" string of a one-object JSON line, found by scanning keys at depth 1 (strings skipped), or
+ * undefined when the line is not such an object or the id has escapes.
+ */
+export function topLevelId(line: string): string | undefined {
+  let i = 0;
+  const n = line.length;
+  while (i < n && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+  if (line.charCodeAt(i) !== 123 /* { */) return undefined;
+  if (line.startsWith('{"id":"', i)) return idValue(line, i + 7);
+  let depth = 0;
+  for (; i < n; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 34 /* " */) {
+      const end = stringEnd(line, i + 1);
+      if (end === -1) return undefined;
+      if (depth === 1 && end === i + 3 && line.charCodeAt(i + 1) === 105 && line.charCodeAt(i + 2) === 100) {
+        // "id" at depth 1: a key when a ':' follows
+        let j = end + 1;
+        while (j < n && (line.charCodeAt(j) === 32 || line.charCodeAt(j) === 9)) j++;
+        if (line.charCodeAt(j) === 58 /* : */) {
+          j++;
+          while (j < n && (line.charCodeAt(j) === 32 || line.charCodeAt(j) === 9)) j++;
+          return line.charCodeAt(j) === 34 ? idValue(line, j + 1) : undefined;
+        }
+      }
+      i = end;
+    } else if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) depth--;
+  }
+  return undefined;
+}
+
+function stringEnd(line: string, from: number): number {
+  for (let i = from; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 92 /* \ */) i++;
+    else if (c === 34) return i;
+  }
+  return -1;
+}
+
+function idValue(line: string, from: number): string | undefined {
+  const end = line.indexOf('"', from);
+  if (end === -1) return undefined;
+  const v = line.slice(from, end);
+  return v.indexOf('\\') === -1 ? v : undefined;
+}

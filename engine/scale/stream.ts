@@ -1,0 +1,220 @@
+// evaluateStream: evaluate() over snapshot files without holding the snapshot: the input is streamed once and
+// reduced to what the compiled policies read (plan.ts, snapshot.ts); large estates are evaluated across worker
+// threads, one shard of subscriptions each, and merged. The report is byte-identical to
+// evaluate({ snapshot: await loadSnapshot(inputs), … }).
+import { availableParallelism } from 'node:os';
+import { stat } from 'node:fs/promises';
+import * as path from 'node:path';
+import { MessageChannel } from 'node:worker_threads';
+import { Piscina } from 'piscina';
+import type { Diagnostic } from '../diagnostics/index.js';
+import { diagnostic } from '../diagnostics/index.js';
+import type { ComplianceRecord, ComplianceReport, ScopeNode } from '../model/index.js';
+import { compareRecords, evaluate, prepareInput, type EvaluateInput } from '../evaluate/estate.js';
+import { hierarchyFromScopes, summarizeInHierarchy } from '../evaluate/rollup.js';
+import { toEntry, type DocumentInput } from '../evaluate/documents.js';
+import { resolveInputFiles, type LoadOptions } from '../load/snapshot.js';
+import { Hierarchy } from '../scope/hierarchy.js';
+import { keepPlanFor, type KeepPlan } from './plan.js';
+import { compareKeys, streamSnapshot, type KeyedDiagnostic, type OrderKey } from './snapshot.js';
+import { mergeScopes } from './merge.js';
+
+export interface EvaluateStreamInput extends Omit<EvaluateInput, 'snapshot'> {
+  /** Snapshot files, directories and globs, as loadSnapshot takes them. */
+  inputs: readonly string[];
+  load?: Pick<LoadOptions, 'cwd' | 'streamThresholdBytes'>;
+  /**
+   * Worker threads: 'auto' (default) uses min(os.availableParallelism(), 8) workers when the inputs are larger than
+   * `workerThresholdBytes`, else none; a number forces that many shards (1: single-threaded).
+   */
+  workers?: number | 'auto';
+  /** Default 64 MiB (≈ 50k resources). */
+  workerThresholdBytes?: number;
+  /** Told what the plan keeps and why (e.g. "every resource type is kept"). */
+  onPlan?: (plan: KeepPlan) => void;
+}
+
+const DEFAULT_WORKER_THRESHOLD = 64 * 1024 * 1024;
+
+/** A hierarchy whose contains() is always true: the plan must keep every type any assignment might use. */
+class PermissiveHierarchy extends Hierarchy {
+  override contains(): boolean {
+    return true;
+  }
+}
+
+function emptyHierarchy(): Hierarchy {
+  return new PermissiveHierarchy(new Map([['/', { id: '/', kind: 'tenant', name: '', displayName: undefined, parentId: undefined, implied: true }]]));
+}
+
+/** What the compiled policies need from the estate: computed before the stream is read. */
+export function planEvaluation(input: Omit<EvaluateInput, 'snapshot'>, now: string): KeepPlan {
+  return keepPlanFor(prepareInput(input, emptyHierarchy(), now, []));
+}
+
+async function inputBytes(inputs: readonly string[], load: LoadOptions): Promise<number> {
+  const { files } = await resolveInputFiles(inputs, load);
+  let total = 0;
+  for (const f of files) {
+    try {
+      total += (await stat(path.resolve(load.cwd ?? process.cwd(), f))).size;
+    } catch {
+      // reported by the reader
+    }
+  }
+  return total;
+}
+
+export async function evaluateStream(input: EvaluateStreamInput): Promise<ComplianceReport> {
+  const now = input.now ?? new Date().toISOString();
+  const { inputs, load = {}, workers = 'auto', workerThresholdBytes = DEFAULT_WORKER_THRESHOLD, onPlan, ...rest } = input;
+  const evaluation: Omit<EvaluateInput, 'snapshot'> = { ...rest, now };
+  let shards = typeof workers === 'number' ? Math.max(1, Math.floor(workers)) : 1;
+  if (workers === 'auto') {
+    const cores = Math.min(availableParallelism(), 8);
+    if (cores > 1 && (await inputBytes(inputs, load)) > workerThresholdBytes) shards = cores;
+  }
+  if (shards > 1) return evaluateSharded(evaluation, inputs, load, shards, now, onPlan);
+  const plan = planEvaluation(evaluation, now);
+  onPlan?.(plan);
+  const streamed = await streamSnapshot(inputs, { plan, load });
+  return evaluate({ ...evaluation, snapshot: streamed.snapshot });
+}
+
+// ── shards on worker threads ────────────────────────────────────────────────────────────
+
+/** What a worker is given (structured-clone safe: documents without their locate functions). */
+export interface ShardTask {
+  shard: number;
+  count: number;
+  inputs: readonly string[];
+  load: LoadOptions;
+  evaluation: Omit<EvaluateInput, 'snapshot'>;
+  port: import('node:worker_threads').MessagePort;
+}
+
+export interface ShardResult {
+  records: ComplianceRecord[];
+  scopes: ScopeNode[];
+  loadDiagnostics: KeyedDiagnostic[];
+  hierarchyDiagnostics: Diagnostic[];
+  /** [assignment, member, typeRank, ...first-copy order key] → diagnostic, in the shard's order. */
+  recordDiagnostics: { key: number[]; diagnostic: Diagnostic }[];
+  scopeCheck: { known: boolean; inScope: number } | undefined;
+  plan: { allTypes: boolean; wholeResources: boolean; notes: readonly string[] };
+}
+
+function cloneable(docs: readonly DocumentInput[] | undefined): DocumentInput[] | undefined {
+  if (docs === undefined) return undefined;
+  return docs.map((d) => {
+    const e = toEntry(d);
+    return { document: e.document, ...(e.file !== undefined ? { file: e.file } : {}), ...(e.pointer !== undefined ? { pointer: e.pointer } : {}) };
+  });
+}
+
+let pool: { piscina: Piscina; threads: number } | undefined;
+
+function poolFor(threads: number): Piscina {
+  if (pool !== undefined && pool.threads === threads) return pool.piscina;
+  void pool?.piscina.destroy();
+  const filename = new URL('./worker.js', import.meta.url).href;
+  const piscina = new Piscina({ filename, minThreads: threads, maxThreads: threads, idleTimeout: 1000, concurrentTasksPerWorker: 1 });
+  pool = { piscina, threads };
+  return piscina;
+}
+
+/** Ends the worker pool (evaluateStream keeps it for the next call; a process exits without waiting for it). */
+export async function closeWorkers(): Promise<void> {
+  const p = pool;
+  pool = undefined;
+  await p?.piscina.destroy();
+}
+
+function compareNumbers(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const d = a[i]! - b[i]!;
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+async function evaluateSharded(
+  evaluation: Omit<EvaluateInput, 'snapshot'>,
+  inputs: readonly string[],
+  load: LoadOptions,
+  count: number,
+  now: string,
+  onPlan: ((plan: KeepPlan) => void) | undefined,
+): Promise<ComplianceReport> {
+  const piscina = poolFor(count);
+  const shipped: Omit<EvaluateInput, 'snapshot'> = { ...evaluation, definitions: cloneable(evaluation.definitions)! };
+  if (evaluation.setDefinitions) shipped.setDefinitions = cloneable(evaluation.setDefinitions)!;
+  if (evaluation.assignments) shipped.assignments = cloneable(evaluation.assignments)!;
+  if (evaluation.exemptions) shipped.exemptions = cloneable(evaluation.exemptions)!;
+  const loadOptions: LoadOptions = {};
+  if (load.cwd !== undefined) loadOptions.cwd = load.cwd;
+  if (load.streamThresholdBytes !== undefined) loadOptions.streamThresholdBytes = load.streamThresholdBytes;
+
+  // Every shard reports the types it holds; the union goes back to all (a type absent from one shard is still "known").
+  const channels = Array.from({ length: count }, () => new MessageChannel());
+  const types = new Set<string>();
+  let reported = 0;
+  const allReported = new Promise<void>((resolve) => {
+    for (const ch of channels) {
+      ch.port1.once('message', (m: { types: string[] }) => {
+        for (const t of m.types) types.add(t);
+        if (++reported === count) resolve();
+      });
+    }
+  });
+  void allReported.then(() => {
+    const list = [...types];
+    for (const ch of channels) ch.port1.postMessage({ types: list });
+  });
+  let results: ShardResult[];
+  try {
+    results = await Promise.all(
+      channels.map((ch, shard) =>
+        piscina.run({ shard, count, inputs, load: loadOptions, evaluation: shipped, port: ch.port2 } satisfies ShardTask, { transferList: [ch.port2] as never }) as Promise<ShardResult>,
+      ),
+    );
+  } finally {
+    for (const ch of channels) ch.port1.close();
+  }
+  if (onPlan !== undefined) onPlan(planEvaluation(evaluation, now));
+
+  // Records: each resource is evaluated by one shard only.
+  const records: ComplianceRecord[] = [];
+  for (const r of results) for (const rec of r.records) records.push(rec);
+  records.sort(compareRecords);
+  const scopes = mergeScopes(results.map((r) => r.scopes));
+  const hierarchy = hierarchyFromScopes(scopes);
+
+  // Diagnostics in a single run's order: load (read order), hierarchy, assignments, scope, records.
+  const loadDiagnostics: KeyedDiagnostic[] = [];
+  for (const r of results) loadDiagnostics.push(...r.loadDiagnostics);
+  loadDiagnostics.sort((x, y) => compareKeys(x.key as OrderKey, y.key as OrderKey));
+  const diagnostics: Diagnostic[] = [];
+  let last: KeyedDiagnostic | undefined;
+  for (const k of loadDiagnostics) {
+    // Lines every shard reads (containers, lines that are not one resource) report once.
+    if (last !== undefined && compareKeys(last.key, k.key) === 0 && last.diagnostic.code === k.diagnostic.code && last.diagnostic.message === k.diagnostic.message) continue;
+    diagnostics.push(k.diagnostic);
+    last = k;
+  }
+  diagnostics.push(...results[0]!.hierarchyDiagnostics);
+  // The assignment layer again, here, with the documents' source positions (workers got them without).
+  const own: Diagnostic[] = [];
+  prepareInput(evaluation, hierarchy, now, own);
+  if (evaluation.scope !== undefined) {
+    const known = results.some((r) => r.scopeCheck?.known === true);
+    const inScope = results.reduce((n, r) => n + (r.scopeCheck?.inScope ?? 0), 0);
+    if (!known && inScope === 0) own.push(diagnostic('assign.unknown-scope', { scope: evaluation.scope }));
+  }
+  const recordDiagnostics = results.flatMap((r) => r.recordDiagnostics).sort((x, y) => compareNumbers(x.key, y.key));
+  for (const { diagnostic: d } of recordDiagnostics) if (!own.some((x) => x.code === d.code && x.message === d.message)) own.push(d);
+  diagnostics.push(...own);
+
+  const summary = summarizeInHierarchy(records, hierarchy);
+  return { evaluatedAt: now, results: records, summary, diagnostics, scopes };
+}
