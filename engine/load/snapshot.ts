@@ -462,7 +462,7 @@ async function* streamJsonFile(file: string, abs: string, size: number): AsyncGe
 }
 
 /** The items of one file in batches (NDJSON: one batch per chunk read; other formats: up to 1,024 items). */
-async function* readFileBatches(file: string, options: LoadOptions): AsyncGenerator<ReadItem[]> {
+export async function* readFileBatches(file: string, options: LoadOptions): AsyncGenerator<ReadItem[]> {
   const abs = path.resolve(options.cwd ?? process.cwd(), file);
   const ext = extensionOf(file);
   try {
