@@ -68,6 +68,15 @@ usage('--help lists every command in COMMANDS and the exit codes', () => {
   assert.ok(r.stdout.includes('Exit codes: 0 compliant, 1 findings, 2 bad input or usage, 3 internal error.'));
 });
 
+usage('dine help and dine help <command> exit 0', () => {
+  const r = dine(['help']);
+  assert.is(r.status, 0);
+  assert.ok(r.stdout.includes('Usage: dine'));
+  const e = dine(['help', 'evaluate']);
+  assert.is(e.status, 0);
+  assert.ok(e.stdout.includes('--policies'));
+});
+
 usage('evaluate --help: options, formats and examples', () => {
   const r = dine(['evaluate', '--help']);
   assert.is(r.status, 0);

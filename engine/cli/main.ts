@@ -61,8 +61,8 @@ export async function main(argv: readonly string[], host: Host): Promise<number>
     return code;
   } catch (e) {
     if (e instanceof CommanderError) {
-      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return EXIT.ok;
-      return EXIT.input;
+      // --help, --version and `dine help` exit 0; every parse error is a usage error
+      return e.exitCode === 0 ? EXIT.ok : EXIT.input;
     }
     const err = e instanceof Error ? e : new Error(String(e));
     host.stderr(`dine: cli.internal Internal error: ${err.message.replace(/\s*\n\s*/g, ' ')}\n`);
