@@ -30,18 +30,10 @@ Examples:
 Exit codes: 0 compliant, 1 findings (see --fail-on), 2 bad input or usage, 3 internal error.
 Without assignments, each definition and initiative is assigned at the tenant root with its default parameters.`;
 
-interface EvaluateOptions {
-  policies: string[];
-  snapshot: string[];
-  assignments?: string[];
-  exemptions?: string[];
-  scope?: string;
-  now?: string;
+interface EvaluateOptions extends EvaluationInputs {
   format: string;
   output?: string;
   failOn: FailOn;
-  complete?: boolean;
-  lenient?: boolean;
 }
 
 /** Does the report fail the run under --fail-on? */
@@ -61,21 +53,31 @@ export function canonicalInstant(text: string): string | undefined {
   return Number.isNaN(ms) ? undefined : new Date(ms).toISOString();
 }
 
-function usage(reason: string): Diagnostic {
+export function usage(reason: string): Diagnostic {
   return diagnostic('cli.usage', { reason });
 }
 
-async function runEvaluate(ctx: CommandContext, raw: Record<string, unknown>): Promise<number> {
-  const { host } = ctx;
-  const o = raw as unknown as EvaluateOptions;
-  const problems: Diagnostic[] = [];
-  const progress = (text: string): void => {
-    if (host.stderrIsTTY ?? host.isTTY) host.stderr(`dine: ${text}\n`);
-  };
+/** The inputs evaluate and remediate share: policy documents, the snapshot, and the evaluation options. */
+export interface EvaluationInputs {
+  policies: string[];
+  snapshot: string[];
+  assignments?: string[];
+  exemptions?: string[];
+  scope?: string;
+  now?: string;
+  complete?: boolean;
+  lenient?: boolean;
+}
 
-  // ── options ─────────────────────────────────────────────────────────────────────────
-  const reporter = lookupReporter(o.format);
-  if (reporter === undefined) problems.push(usage(`unknown --format "${o.format}" (one of ${REPORTERS.map((r) => r.name).join(', ')})`));
+export type LoadedEvaluation = { report: ComplianceReport; input: EvaluateInput; definitions: PolicyDocumentEntry[] } | { problems: Diagnostic[] };
+
+/**
+ * Loads everything the options name and evaluates it. Input problems come back as diagnostics (the
+ * caller prints them and exits 2); warnings go to stderr.
+ */
+export async function loadAndEvaluate(ctx: CommandContext, o: EvaluationInputs, progress: (text: string) => void): Promise<LoadedEvaluation> {
+  const { host } = ctx;
+  const problems: Diagnostic[] = [];
   let now: string | undefined;
   if (o.now !== undefined) {
     now = canonicalInstant(o.now);
@@ -85,7 +87,7 @@ async function runEvaluate(ctx: CommandContext, raw: Record<string, unknown>): P
   if (o.snapshot.includes('-')) problems.push(usage('--snapshot does not read standard input; give files, folders or globs'));
   const stdinUses = [o.policies, o.assignments ?? [], o.exemptions ?? []].filter((list) => list.includes('-')).length;
   if (stdinUses > 1) problems.push(usage('standard input ("-") can be given once'));
-  if (problems.length > 0) return fail(ctx, problems);
+  if (problems.length > 0) return { problems };
 
   // ── load ────────────────────────────────────────────────────────────────────────────
   progress('loading policies…');
@@ -111,7 +113,7 @@ async function runEvaluate(ctx: CommandContext, raw: Record<string, unknown>): P
   progress('loading the snapshot…');
   const snapshot = await loadSnapshot(o.snapshot, { cwd: host.cwd });
   diagnostics.push(...snapshot.diagnostics);
-  if (diagnostics.some((d) => d.severity === 'error')) return fail(ctx, diagnostics);
+  if (diagnostics.some((d) => d.severity === 'error')) return { problems: diagnostics };
 
   // ── evaluate ────────────────────────────────────────────────────────────────────────
   progress(`evaluating ${definitions.length + setDefinitions.length} definitions, ${assignments.length} assignments on ${snapshot.resources.length} resources…`);
@@ -123,12 +125,30 @@ async function runEvaluate(ctx: CommandContext, raw: Record<string, unknown>): P
   try {
     report = evaluate(input);
   } catch (e) {
-    if (e instanceof PolicyError) return fail(ctx, [...diagnostics, ...e.diagnostics]);
+    if (e instanceof PolicyError) return { problems: [...diagnostics, ...e.diagnostics] };
     throw e;
   }
   const all = [...diagnostics, ...report.diagnostics];
-  if (all.some(isInputError)) return fail(ctx, all.filter((d) => isInputError(d) || d.severity === 'warning'));
+  if (all.some(isInputError)) return { problems: all.filter((d) => isInputError(d) || d.severity === 'warning') };
   for (const d of all) if (d.severity === 'warning') host.stderr(formatProblem(d));
+  return { report, input, definitions };
+}
+
+export function progressReporter(host: CommandContext['host']): (text: string) => void {
+  return (text) => {
+    if (host.stderrIsTTY ?? host.isTTY) host.stderr(`dine: ${text}\n`);
+  };
+}
+
+async function runEvaluate(ctx: CommandContext, raw: Record<string, unknown>): Promise<number> {
+  const { host } = ctx;
+  const o = raw as unknown as EvaluateOptions;
+  const progress = progressReporter(host);
+  const reporter = lookupReporter(o.format);
+  if (reporter === undefined) return fail(ctx, [usage(`unknown --format "${o.format}" (one of ${REPORTERS.map((r) => r.name).join(', ')})`)]);
+  const loaded = await loadAndEvaluate(ctx, o, progress);
+  if ('problems' in loaded) return fail(ctx, loaded.problems);
+  const { report, definitions } = loaded;
 
   // ── output ──────────────────────────────────────────────────────────────────────────
   const text = reporter!.format(report, {
@@ -150,29 +170,34 @@ async function runEvaluate(ctx: CommandContext, raw: Record<string, unknown>): P
 }
 
 /** Prints the problems (errors first, in their order; then warnings) and returns exit code 2. */
-function fail(ctx: CommandContext, problems: readonly Diagnostic[]): number {
+export function fail(ctx: CommandContext, problems: readonly Diagnostic[]): number {
   const errors = problems.filter((d) => d.severity === 'error');
   const others = problems.filter((d) => d.severity === 'warning');
   for (const d of [...errors, ...others]) ctx.host.stderr(formatProblem(d));
   return EXIT.input;
 }
 
+/** The input options evaluate and remediate share. */
+export function configureInputs(cmd: Command): Command {
+  return cmd
+    .requiredOption('-p, --policies <paths...>', 'definitions, initiatives (and assignments, exemptions): files, folders, globs, or - for stdin')
+    .requiredOption('-s, --snapshot <paths...>', 'resources: ARM / Resource Graph JSON, NDJSON or YAML files, folders or globs')
+    .option('-a, --assignments <paths...>', 'policy assignments (files, folders, globs); default: each definition assigned at the root')
+    .option('-e, --exemptions <paths...>', 'policy exemptions (files, folders, globs)')
+    .option('--scope <id>', 'evaluate only resources at or below this scope (management group, subscription, resource group)')
+    .option('--now <iso>', 'the evaluation instant (exemption expiry, utcNow()); default: the current time')
+    .option('--complete', 'the snapshot holds every resource: a related type with no resources means NonCompliant, not Unknown')
+    .option('--lenient', 'an alias missing from the catalogue is read as a plain property path instead of being an error');
+}
+
 export const EVALUATE_COMMAND: CommandSpec = {
   name: 'evaluate',
   summary: 'evaluate policy definitions, initiatives and assignments against a resource snapshot',
   configure(cmd: Command): void {
-    cmd
-      .requiredOption('-p, --policies <paths...>', 'definitions, initiatives (and assignments, exemptions): files, folders, globs, or - for stdin')
-      .requiredOption('-s, --snapshot <paths...>', 'resources: ARM / Resource Graph JSON, NDJSON or YAML files, folders or globs')
-      .option('-a, --assignments <paths...>', 'policy assignments (files, folders, globs); default: each definition assigned at the root')
-      .option('-e, --exemptions <paths...>', 'policy exemptions (files, folders, globs)')
-      .option('--scope <id>', 'evaluate only resources at or below this scope (management group, subscription, resource group)')
-      .option('--now <iso>', 'the evaluation instant (exemption expiry, utcNow()); default: the current time')
+    configureInputs(cmd)
       .addOption(new Option('-f, --format <name>', 'output format').choices(REPORTERS.map((r) => r.name)).default('table'))
       .option('-o, --output <file>', 'write the report to this file (only when the run succeeds) instead of stdout')
       .addOption(new Option('--fail-on <when>', 'exit 1 on: noncompliant (also evaluation errors), error (evaluation errors only), never').choices([...FAIL_ON]).default('noncompliant'))
-      .option('--complete', 'the snapshot holds every resource: a related type with no resources means NonCompliant, not Unknown')
-      .option('--lenient', 'an alias missing from the catalogue is read as a plain property path instead of being an error')
       .addHelpText('after', `\nFormats:\n${REPORTERS.map((r) => `  ${r.name.padEnd(9)} ${r.doc}`).join('\n')}\n${EXAMPLES}`);
   },
   run: (ctx, options) => runEvaluate(ctx, options),

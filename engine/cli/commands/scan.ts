@@ -15,6 +15,7 @@ import { wantsColour } from '../host.js';
 import { EXIT, formatProblem, isInputError } from '../problems.js';
 import { canonicalInstant } from './evaluate.js';
 import type { CommandContext, CommandSpec } from './types.js';
+import { writeFilesUnder } from '../output.js';
 
 /** The demo estate and the pack, relative to the package root. */
 export const DEMO_ESTATE = 'fixtures/estates/contoso';
@@ -152,15 +153,7 @@ async function runScan(ctx: CommandContext, raw: Record<string, unknown>, snapsh
   const files = o.out === undefined ? [] : scanRemediationFiles(getScanPlan(report) ?? { tasks: [], deployments: [], errors: [] });
   for (const d of all) if (d.severity === 'warning') host.stderr(formatProblem(d));
   try {
-    if (o.out !== undefined) {
-      const base = path.resolve(host.cwd, o.out);
-      for (const f of files) {
-        const target = path.resolve(base, f.path);
-        if (target !== base && !target.startsWith(base + path.sep)) throw new Error(`refusing to write ${f.path} outside ${o.out}`);
-        await mkdir(path.dirname(target), { recursive: true });
-        await host.writeFile(target, f.content);
-      }
-    }
+    if (o.out !== undefined) await writeFilesUnder(host, o.out, files);
     if (o.output !== undefined) {
       await mkdir(path.dirname(path.resolve(host.cwd, o.output)), { recursive: true });
       await host.writeFile(o.output, text);
