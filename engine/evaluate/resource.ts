@@ -63,6 +63,11 @@ function lookups(policy: CompiledPolicy): DynamicLookups {
   return l;
 }
 
+/** A runtime for one evaluation of `policy` on `resource` (explain and remediation evaluate parts of a rule too). */
+export function runtimeFor(policy: CompiledPolicy, resource: ResourceView, context: EvaluationContext = {}, trace?: TraceEntry[]): RuleRuntime {
+  return new RuleRuntime(resource, context, lookups(policy), trace);
+}
+
 function result(applies: boolean, policy: CompiledPolicy, state: ComplianceState, reasons: Reason[], diagnostics: Diagnostic[] = []): RuleEvaluation {
   return { applies, effect: policy.effect.name, complianceState: state, reasons, diagnostics };
 }

@@ -55,6 +55,19 @@ export function viewOf(raw: RawResource): ResourceView | Diagnostic {
   return toResourceView(raw);
 }
 
+type CompileInputs = Pick<EvaluatePolicyRuleInput, 'parameters' | 'aliases' | 'strict' | 'lenient' | 'operatorOptions' | 'missingArrayIsFalse'>;
+
+function compileOptionsOf(input: CompileInputs): CompileOptions {
+  const options: CompileOptions = {};
+  if (input.parameters !== undefined) options.parameters = input.parameters;
+  if (input.aliases !== undefined) options.aliases = input.aliases;
+  if (input.strict !== undefined) options.strict = input.strict;
+  if (input.lenient !== undefined) options.lenient = input.lenient;
+  if (input.operatorOptions !== undefined) options.operatorOptions = input.operatorOptions;
+  if (input.missingArrayIsFalse !== undefined) options.missingArrayIsFalse = input.missingArrayIsFalse;
+  return options;
+}
+
 export function evaluatePolicyRule(input: EvaluatePolicyRuleInput): RuleEvaluation {
   const definition = {
     properties: {
@@ -63,14 +76,7 @@ export function evaluatePolicyRule(input: EvaluatePolicyRuleInput): RuleEvaluati
       policyRule: input.policyRule,
     },
   };
-  const options: CompileOptions = {};
-  if (input.parameters !== undefined) options.parameters = input.parameters;
-  if (input.aliases !== undefined) options.aliases = input.aliases;
-  if (input.strict !== undefined) options.strict = input.strict;
-  if (input.lenient !== undefined) options.lenient = input.lenient;
-  if (input.operatorOptions !== undefined) options.operatorOptions = input.operatorOptions;
-  if (input.missingArrayIsFalse !== undefined) options.missingArrayIsFalse = input.missingArrayIsFalse;
-  const policy = compilePolicy(definition, options);
+  const policy = compilePolicy(definition, compileOptionsOf(input));
   const view = viewOf(input.resource);
   if ('code' in view && !('raw' in view)) throw new PolicyError([{ ...view, pointer: '/resource' }]);
   const related = input.related === undefined ? undefined : new RelatedIndex(relatedViews(input.related));
@@ -110,16 +116,9 @@ export interface EvaluateConditionInput {
  * EvaluationError when it cannot be evaluated (Azure's Error state).
  */
 export function evaluateCondition(input: EvaluateConditionInput): boolean {
-  const options: CompileOptions = {};
-  if (input.parameters !== undefined) options.parameters = input.parameters;
-  if (input.aliases !== undefined) options.aliases = input.aliases;
-  if (input.strict !== undefined) options.strict = input.strict;
-  if (input.lenient !== undefined) options.lenient = input.lenient;
-  if (input.operatorOptions !== undefined) options.operatorOptions = input.operatorOptions;
-  if (input.missingArrayIsFalse !== undefined) options.missingArrayIsFalse = input.missingArrayIsFalse;
   const policy = compilePolicy(
     { properties: { mode: 'All', parameters: input.parameterDefinitions ?? {}, policyRule: { if: input.condition, then: { effect: 'audit' } } } },
-    options,
+    compileOptionsOf(input),
   );
   const view = viewOf(input.resource);
   if ('code' in view && !('raw' in view)) throw new PolicyError([{ ...view, pointer: '/resource' }]);

@@ -6,10 +6,9 @@
 import { EvaluationError, type Diagnostic } from '../diagnostics/index.js';
 import type { CompiledPolicy } from '../compile/policy.js';
 import type { RelatedLookup } from '../effects/existence.js';
-import { fieldArray, resolveField } from '../aliases/index.js';
 import type { ComplianceState, Reason, ResourceView, TraceEntry } from '../model/index.js';
-import { evaluateDeploymentParameters, evaluateResource, modeAccepts } from '../evaluate/resource.js';
-import { RuleRuntime, type DynamicLookups, type EvaluationContext } from '../evaluate/runtime.js';
+import { evaluateDeploymentParameters, evaluateResource, modeAccepts, runtimeFor } from '../evaluate/resource.js';
+import type { EvaluationContext, RuleRuntime } from '../evaluate/runtime.js';
 
 export interface ConditionStep {
   /** JSON pointer of the leaf in the definition. */
@@ -68,26 +67,11 @@ export interface ExplainInput {
   context?: EvaluationContext;
 }
 
-function lookupsFor(policy: CompiledPolicy): DynamicLookups {
-  return {
-    parameter(name) {
-      const lower = name.toLowerCase();
-      if (!policy.boundParameters.has(lower)) throw new EvaluationError('expr.unknown-parameter', { name });
-      return policy.boundParameters.get(lower);
-    },
-    field(rt, name) {
-      const o = policy.conditionOptions;
-      const res = resolveField(name, { catalogue: o.catalogue, strict: o.strict, lenient: o.lenient });
-      if ('diagnostic' in res) throw new EvaluationError('compile.unknown-alias', { alias: name });
-      return fieldArray(res.ref, rt.primary);
-    },
-  };
-}
 
 /** The if-condition run once with tracing: every evaluated leaf (short-circuited ones are absent). */
 export function traceCondition(policy: CompiledPolicy, resource: ResourceView, context: EvaluationContext = {}): { result: boolean | 'error'; trace: TraceEntry[] } {
   const trace: TraceEntry[] = [];
-  const rt = new RuleRuntime(resource, context, lookupsFor(policy), trace);
+  const rt = runtimeFor(policy, resource, context, trace);
   try {
     return { result: policy.condition(rt), trace };
   } catch (e) {
@@ -142,7 +126,7 @@ export function explainResource(input: ExplainInput): Explanation {
   const existence = evaluation.reasons.find((r) => r.kind === 'existence');
   const d = policy.details;
   if (policy.effect.family === 'ifNotExists' && d !== undefined && existence !== undefined) {
-    const rt = new RuleRuntime(resource, context, lookupsFor(policy));
+    const rt = runtimeFor(policy, resource, context);
     const evalText = (v: { evaluate: (rt: RuleRuntime) => unknown } | undefined): string | undefined => {
       if (v === undefined) return undefined;
       try {

@@ -5,9 +5,8 @@ import { EvaluationError, diagnostic, type Diagnostic } from '../diagnostics/ind
 import type { CompiledPolicy } from '../compile/policy.js';
 import type { ComplianceRecord, ResourceView } from '../model/index.js';
 import type { AssignmentDoc } from '../parse/types.js';
-import { evaluateDeploymentParameters } from '../evaluate/resource.js';
-import { RuleRuntime, type DynamicLookups, type EvaluationContext } from '../evaluate/runtime.js';
-import { fieldArray, resolveField } from '../aliases/index.js';
+import { evaluateDeploymentParameters, runtimeFor } from '../evaluate/resource.js';
+import type { EvaluationContext } from '../evaluate/runtime.js';
 import { armGuid } from '../functions/arm-hash.js';
 import { findKey, isObject } from '../functions/values.js';
 import { formatResourceGroupId, formatSubscriptionId } from '../scope/index.js';
@@ -29,22 +28,6 @@ function get(o: Record<string, unknown>, key: string): unknown {
   return k === undefined ? undefined : o[k];
 }
 
-/** Dynamic parameter/field lookups for details.resourceGroupName (names known only at run time are rare). */
-function lookupsFor(policy: CompiledPolicy): DynamicLookups {
-  return {
-    parameter(name) {
-      const lower = name.toLowerCase();
-      if (!policy.boundParameters.has(lower)) throw new EvaluationError('expr.unknown-parameter', { name });
-      return policy.boundParameters.get(lower);
-    },
-    field(rt, name) {
-      const o = policy.conditionOptions;
-      const res = resolveField(name, { catalogue: o.catalogue, strict: o.strict, lenient: o.lenient });
-      if ('diagnostic' in res) throw new EvaluationError('compile.unknown-alias', { alias: name });
-      return fieldArray(res.ref, rt.primary);
-    },
-  };
-}
 
 function errorFor(record: ComplianceRecord, code: string, message: string, extra: Partial<RemediationError> = {}): { error: RemediationError } {
   return {
@@ -121,7 +104,7 @@ export function buildDeployment(
     } else {
       let rg = resource.resourceGroup;
       if (details.resourceGroupName !== undefined) {
-        const v = details.resourceGroupName.evaluate(new RuleRuntime(resource, context, lookupsFor(policy)));
+        const v = details.resourceGroupName.evaluate(runtimeFor(policy, resource, context));
         if (typeof v !== 'string' || v === '') return errorFor(record, 'compile.invalid-details', 'details.resourceGroupName did not evaluate to a resource group name');
         rg = v;
       }
