@@ -117,10 +117,26 @@ export function modeKindOf(mode: string): ModeKind | undefined {
 
 export function compilePolicy(definition: unknown, options: CompileOptions = {}): CompiledPolicy {
   const base = options.pointer ?? '';
-  // Structure first (ajv, every fault at once), then meaning.
+  // Structure first (ajv, every fault at once); then meaning, even when the structure has faults, so a
+  // user sees an unknown alias and an unknown function together with a misspelt operator.
   const parsed = parseDefinition(definition, { pointerBase: base, ...(options.locate ? { locate: options.locate } : {}) });
-  if (parsed.diagnostics.some((d) => d.severity === 'error')) throw new PolicyError(parsed.diagnostics.filter((d) => d.severity === 'error'));
-  const diagnostics: Diagnostic[] = [...parsed.diagnostics];
+  const structural = parsed.diagnostics.filter((d) => d.severity === 'error');
+  if (structural.length === 0) return compileParsed(definition, options, parsed.diagnostics);
+  let semantic: Diagnostic[] = [];
+  try {
+    compileParsed(definition, options, []);
+  } catch (e) {
+    // A structurally broken rule may not compile far; keep what the compiler could say.
+    if (e instanceof PolicyError) semantic = e.diagnostics;
+  }
+  const seen = new Set(structural.map((d) => `${d.code}|${d.pointer ?? ''}`));
+  const extra = semantic.filter((d) => d.severity === 'error' && !seen.has(`${d.code}|${d.pointer ?? ''}`) && !structural.some((x) => x.pointer !== undefined && d.pointer !== undefined && d.pointer.startsWith(x.pointer)));
+  throw new PolicyError([...structural, ...extra]);
+}
+
+function compileParsed(definition: unknown, options: CompileOptions, parseDiagnostics: Diagnostic[]): CompiledPolicy {
+  const base = options.pointer ?? '';
+  const diagnostics: Diagnostic[] = [...parseDiagnostics];
   const unwrapped = definitionBody(definition);
   if (unwrapped === undefined) throw new PolicyError([diagnostic('parse.not-an-object', { context: ' (a policy definition)' }, { pointer: base })]);
   const { body, envelope } = unwrapped;

@@ -122,7 +122,16 @@ export function validateSources(sources: readonly ValidationSource[], options: V
       case 'policyDefinition': {
         const parsed = parseDefinition(d.value, opts);
         d.findings.push(...parsed.diagnostics);
-        if (parsed.diagnostics.some((x) => x.severity === 'error')) break;
+        if (parsed.diagnostics.some((x) => x.severity === 'error')) {
+          // Structure is broken: still report what the compiler finds (unknown aliases, functions…), once each.
+          try {
+            compilePolicy(d.value, { catalogue, pointer: d.pointer, locate: d.locate });
+          } catch (e) {
+            const seen = new Set(d.findings.map((x) => `${x.code}|${x.pointer ?? ''}`));
+            d.findings.push(...errorsOf(e).filter((x) => !seen.has(`${x.code}|${x.pointer ?? ''}`)));
+          }
+          break;
+        }
         const unwrapped = definitionBody(d.value)!;
         const body = unwrapped.body;
         const params = getMember(body, 'parameters')?.value;
