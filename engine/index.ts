@@ -50,3 +50,6 @@ export {
 export { explainResource, traceCondition, formatExplanationText, formatExplanationJson, type Explanation, type ExplainInput, type ConditionStep } from './explain/index.js';
 export { parseSourceText, type ParsedSource } from './load/source.js';
 export { viewOf } from './evaluate/rule.js';
+// Scale: streaming evaluation, worker shards, merging shard reports (docs/scale.md).
+export { evaluateStream, closeWorkers, mergeReports, type EvaluateStreamInput } from './scale/index.js';
+export type { ScopeNode } from './model/index.js';
