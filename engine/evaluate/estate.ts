@@ -14,7 +14,7 @@ import { evaluateResource } from './resource.js';
 import type { EvaluationContext } from './runtime.js';
 import { compileScope } from './scope-match.js';
 import { overrideEffect, resourceSelectorsMatch } from './selectors.js';
-import { scopeNodesOf, summarizeInHierarchy } from './rollup.js';
+import { scopeNodesOf, summarize, summarizeInHierarchy } from './rollup.js';
 
 export interface EvaluateInput {
   snapshot: Snapshot;
@@ -278,10 +278,8 @@ export function evaluateDetailed(input: EvaluateInput, options: DetailedOptions 
   });
   records.sort(compareRecords);
 
-  const summary: ComplianceSummary =
-    options.summary === false
-      ? { records: records.length, resources: {}, compliancePercentage: undefined, assignments: [], policies: [], scopes: [] }
-      : summarizeInHierarchy(records, snapshot.hierarchy);
+  // A shard's summary is recomputed after the merge: an empty one here.
+  const summary: ComplianceSummary = options.summary === false ? summarize([], () => [], () => undefined) : summarizeInHierarchy(records, snapshot.hierarchy);
   const report: ComplianceReport = { evaluatedAt: now, results: records, summary, diagnostics: [...snapshot.diagnostics, ...diagnostics], scopes: scopeNodesOf(snapshot.hierarchy) };
 
   const assignmentsById = new Map(assignments.map((a) => [a.id.toLowerCase(), a]));
