@@ -42,6 +42,10 @@ test('contoso: roll-ups per assignment and scope, as Azure computes them', async
   // online-eu: vm-shop-web-01 C, vm-shop-web-02 NC, vm-shop-api-01 NC, vm-shop-cache-01 C, arc-eu-store-01 NC, subscription C.
   assert.equal(online.resources, { Compliant: 3, NonCompliant: 3 });
   assert.ok(report.summary.scopes.some((s) => s.kind === 'resourceGroup'));
+  // Per resource: vm-app-02 is Exempt for two members and NonCompliant for a third → NonCompliant.
+  const vmApp02 = report.summary.byResource.find((r) => r.resourceId.endsWith('/vm-app-02'))!;
+  assert.is(vmApp02.complianceState, 'NonCompliant');
+  assert.is(report.summary.byResource.length, new Set(report.results.map((r) => r.resourceId.toLowerCase())).size);
 });
 
 test('contoso: the same inputs give byte-identical JSON', async () => {

@@ -96,6 +96,7 @@ function sampleReport(): ComplianceReport {
         { kind: 'subscription', id: SUB, displayName: 'Corp', complianceState: 'NonCompliant', resources: { NonCompliant: 2, Compliant: 1, Error: 1, Exempt: 1, Unknown: 1 }, compliancePercentage: 50, records: 6 },
         { kind: 'resourceGroup', id: `${SUB}/resourceGroups/rg-app`, complianceState: 'NonCompliant', resources: { NonCompliant: 1, Compliant: 1, Error: 1 }, compliancePercentage: 33.33, records: 3 },
       ],
+      byResource: results.map((r) => ({ resourceId: r.resourceId, complianceState: r.complianceState })),
     },
     diagnostics: [
       { code: 'compile.alias-by-convention', severity: 'warning', message: 'Alias "Microsoft.Compute/virtualMachines/foo" is not in the catalogue', pointer: '/properties/policyRule/if/field', source: { file: 'policies/tag.json', line: 12, column: 9 } },
@@ -137,7 +138,7 @@ registry('every reporter is deterministic: the same report gives the same bytes'
 registry('every reporter copes with an empty report', () => {
   const empty: ComplianceReport = {
     evaluatedAt: '2025-01-01T00:00:00.000Z', results: [], diagnostics: [],
-    summary: { records: 0, resources: {}, compliancePercentage: undefined, assignments: [], policies: [], scopes: [] },
+    summary: { records: 0, resources: {}, compliancePercentage: undefined, assignments: [], policies: [], scopes: [], byResource: [] },
   };
   for (const r of REPORTERS) assert.ok(r.format(empty).length > 0, r.name);
   assert.ok(format('table', empty).includes('No policy results.'));

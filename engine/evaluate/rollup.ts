@@ -106,7 +106,11 @@ export function summarize(
   }
   const sorted = (m: Map<string, Node>) => [...m.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, n]) => n.toRollUp());
   const t = total.toRollUp();
-  return { records: records.length, resources: t.resources, compliancePercentage: t.compliancePercentage, assignments: sorted(assignments), policies: sorted(policies), scopes: sorted(scopes) };
+  // The resource view: each resource's worst state across every applicable policy (digest §10.2).
+  const byResource = [...total.resources.entries()]
+    .map(([resourceId, complianceState]) => ({ resourceId, complianceState }))
+    .sort((x, y) => (x.resourceId.toLowerCase() < y.resourceId.toLowerCase() ? -1 : x.resourceId.toLowerCase() > y.resourceId.toLowerCase() ? 1 : 0));
+  return { records: records.length, resources: t.resources, compliancePercentage: t.compliancePercentage, assignments: sorted(assignments), policies: sorted(policies), scopes: sorted(scopes), byResource };
 }
 
 /** The summary of records within a hierarchy: what evaluate() reports, and what mergeReports recomputes. */

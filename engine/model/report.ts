@@ -70,6 +70,8 @@ export interface ComplianceSummary {
   assignments: RollUp[];
   policies: RollUp[];
   scopes: RollUp[];
+  /** Per resource: its worst state across every applicable policy, in id order. */
+  byResource: { resourceId: string; complianceState: ComplianceState }[];
 }
 
 /** One container of the evaluated estate's hierarchy (tenant root "/", management groups, subscriptions, resource groups). */
