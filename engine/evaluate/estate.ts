@@ -222,25 +222,23 @@ export function evaluateDetailed(input: EvaluateInput, options: DetailedOptions 
         const policy = override === undefined ? m.policy : m.variants.get(override.toLowerCase()) ?? m.policy;
         const result = evaluateResource(policy, view, { related, context: surroundings.contextFor(view, now, info) });
         if (result.complianceState === 'NotApplicable') continue;
-        const record: ComplianceRecord = {
-          resourceId: view.id,
-          resourceType: view.type,
-          ...(view.location !== undefined && view.location !== '' ? { resourceLocation: view.location } : {}),
-          ...(view.resourceGroup !== undefined ? { resourceGroup: view.resourceGroup } : {}),
-          ...(view.subscriptionId !== undefined ? { subscriptionId: view.subscriptionId } : {}),
-          policyAssignmentId: a.id,
-          ...(a.name !== undefined ? { policyAssignmentName: a.name } : {}),
-          policyAssignmentScope: a.doc.scope,
-          policyDefinitionId: m.definitionId,
-          ...(m.definitionName !== undefined ? { policyDefinitionName: m.definitionName } : {}),
-          ...(m.displayName !== undefined ? { policyDefinitionDisplayName: m.displayName } : {}),
-          ...(a.setDefinitionId !== undefined ? { policySetDefinitionId: a.setDefinitionId } : {}),
-          ...(m.referenceId !== undefined ? { policyDefinitionReferenceId: m.referenceId } : {}),
-          ...(m.groupNames.length > 0 ? { policyDefinitionGroupNames: m.groupNames } : {}),
-          effect: result.effect,
-          complianceState: result.complianceState,
-          reasons: result.reasons,
-        };
+        // Assigned key by key (no spreads): the same key order as the documented record shape, one allocation.
+        const record = { resourceId: view.id, resourceType: view.type } as ComplianceRecord;
+        if (view.location !== undefined && view.location !== '') record.resourceLocation = view.location;
+        if (view.resourceGroup !== undefined) record.resourceGroup = view.resourceGroup;
+        if (view.subscriptionId !== undefined) record.subscriptionId = view.subscriptionId;
+        record.policyAssignmentId = a.id;
+        if (a.name !== undefined) record.policyAssignmentName = a.name;
+        record.policyAssignmentScope = a.doc.scope;
+        record.policyDefinitionId = m.definitionId;
+        if (m.definitionName !== undefined) record.policyDefinitionName = m.definitionName;
+        if (m.displayName !== undefined) record.policyDefinitionDisplayName = m.displayName;
+        if (a.setDefinitionId !== undefined) record.policySetDefinitionId = a.setDefinitionId;
+        if (m.referenceId !== undefined) record.policyDefinitionReferenceId = m.referenceId;
+        if (m.groupNames.length > 0) record.policyDefinitionGroupNames = m.groupNames;
+        record.effect = result.effect;
+        record.complianceState = result.complianceState;
+        record.reasons = result.reasons;
         const exemption = a.exemptions.find(
           (x) => x.active && x.covers(view) && (x.referenceIds.size === 0 || (m.referenceId !== undefined && x.referenceIds.has(m.referenceId.toLowerCase()))) && resourceSelectorsMatch(x.doc.resourceSelectors, view),
         );
