@@ -104,6 +104,15 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
   const containersNoted = new Set<string>();
   const replacedFirst = new Map<string, OrderKey>();
   let read = 0;
+  /** One copy of each type and location string across held resources. */
+  const interned = new Map<string, string>();
+  const intern = (v: string | undefined): string | undefined => {
+    if (v === undefined) return undefined;
+    const hit = interned.get(v);
+    if (hit !== undefined) return hit;
+    interned.set(v, v);
+    return v;
+  };
 
   const { files, diagnostics: resolveDiagnostics } = await resolveInputFiles(inputs, options.load ?? {});
   resolveDiagnostics.forEach((d, i) => loadDiagnostics.push({ key: [-1, i, 0], diagnostic: d }));
@@ -150,8 +159,21 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
       const at = byId.get(lower);
       const held = container || plan === undefined || plan.allTypes || plan.types.has(view.typeLower);
       const kept = (): ScopedResourceView => {
-        if (container || projector === undefined) return view;
-        return Object.freeze({ ...view, raw: projector.project(raw, view.typeLower, view.apiVersion) });
+        if (container) return view;
+        // Held resources drop their parsed id (only the hierarchy reads it, and containers keep theirs): ≈ 1 kB each.
+        const held: ResourceView = {
+          raw: projector === undefined ? raw : projector.project(raw, view.typeLower, view.apiVersion),
+          id: view.id,
+          type: intern(view.type)!,
+          typeLower: intern(view.typeLower)!,
+          name: view.name,
+          fullName: view.fullName,
+          location: intern(view.location),
+          subscriptionId: view.subscriptionId,
+          resourceGroup: view.resourceGroup,
+          apiVersion: view.apiVersion,
+        };
+        return Object.freeze(held) as ScopedResourceView;
       };
       if (at !== undefined) {
         loadDiagnostics.push({ key, diagnostic: located(diagnostic('load.duplicate-resource', { id: view.id }), source) });
