@@ -37,13 +37,20 @@ class Node {
     readonly id: string,
     readonly displayName?: string,
   ) {}
+  /** Counted resources (scope nodes): a resource's state, added once with its number of records. */
+  readonly counted: StateCounts = {};
+  addResource(state: ComplianceState, records: number): void {
+    this.records += records;
+    this.state = worse(this.state, state);
+    this.counted[state] = (this.counted[state] ?? 0) + 1;
+  }
   add(resourceKey: string, state: ComplianceState): void {
     this.records++;
     this.state = worse(this.state, state);
     this.resources.set(resourceKey, worse(this.resources.get(resourceKey), state));
   }
   toRollUp(): RollUp {
-    const resources: StateCounts = {};
+    const resources: StateCounts = { ...this.counted };
     for (const s of this.resources.values()) resources[s] = (resources[s] ?? 0) + 1;
     const r: RollUp = { kind: this.kind, id: this.id, complianceState: this.state, resources: sortCounts(resources), compliancePercentage: compliancePercentage(resources), records: this.records };
     if (this.displayName !== undefined) r.displayName = this.displayName;
@@ -77,6 +84,7 @@ export function summarize(
   const policies = new Map<string, Node>();
   const scopes = new Map<string, Node>();
   const scopeNodes = new Map<readonly string[], Node[]>();
+  const perResource = new Map<string, { nodes: Node[]; records: number }>();
   for (const r of records) {
     // Snapshot ids are unique ignoring case, so the id as written is a stable key (and its hash is cached).
     const key = r.resourceId;
@@ -102,7 +110,14 @@ export function summarize(
       }
       scopeNodes.set(ancestors, nodes);
     }
-    for (const sn of nodes) sn.add(key, r.complianceState);
+    // Every record of a resource has the same ancestors: scope nodes count each resource once, after the loop.
+    const seen = perResource.get(key);
+    if (seen === undefined) perResource.set(key, { nodes, records: 1 });
+    else seen.records++;
+  }
+  for (const [key, { nodes, records: n }] of perResource) {
+    const state = total.resources.get(key)!;
+    for (const sn of nodes) sn.addResource(state, n);
   }
   const sorted = (m: Map<string, Node>) => [...m.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, n]) => n.toRollUp());
   const t = total.toRollUp();
