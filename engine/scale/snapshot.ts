@@ -54,16 +54,15 @@ class IdIndex implements ReadonlyMap<string, number> {
   /** Ids read but not held: `has` knows them (a scope may name one), `get` does not. */
   readonly dropped = new Map<number, number>();
   constructor(readonly resources: readonly ResourceView[]) {}
-  get(key: string): number | undefined {
-    const at = this.#slots.get(idHash(key));
+  get(key: string, hash = idHash(key)): number | undefined {
+    const at = this.#slots.get(hash);
     if (at !== undefined && this.resources[at]!.id.toLowerCase() === key) return at;
     return this.#overflow.size === 0 ? undefined : this.#overflow.get(key);
   }
   has(key: string): boolean {
     return this.get(key) !== undefined || this.dropped.has(idHash(key));
   }
-  set(key: string, at: number): void {
-    const h = idHash(key);
+  set(key: string, at: number, h = idHash(key)): void {
     if (this.#slots.has(h)) this.#overflow.set(key, at);
     else this.#slots.set(h, at);
   }
@@ -156,7 +155,8 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
         }
       }
       const lower = view.id.toLowerCase();
-      const at = byId.get(lower);
+      const h = idHash(lower);
+      const at = byId.get(lower, h);
       const held = container || plan === undefined || plan.allTypes || plan.types.has(view.typeLower);
       const kept = (): ScopedResourceView => {
         if (container) return view;
@@ -182,7 +182,6 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
         sources[at] = source;
         return;
       }
-      const h = idHash(lower);
       const first = dropped.get(h);
       if (first !== undefined) {
         // A later copy of a resource not held (or a hash collision: reported as a duplicate, see docs/scale.md).
@@ -190,7 +189,7 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
         if (!held) return;
         dropped.delete(h);
         reordered = true;
-        byId.set(lower, resources.length);
+        byId.set(lower, resources.length, h);
         resources.push(kept());
         sources.push(source);
         ordinals.push(first);
@@ -201,7 +200,7 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
         dropped.set(h, ordinal++);
         return;
       }
-      byId.set(lower, resources.length);
+      byId.set(lower, resources.length, h);
       resources.push(kept());
       sources.push(source);
       ordinals.push(ordinal++);
