@@ -101,14 +101,26 @@ export class RelatedIndex implements RelatedLookup {
       pool = this.byParent.get(type)?.get(`/subscriptions/${p.subscriptionId}`.toLowerCase());
     }
     if (pool === undefined) return EMPTY;
-    return q.name === undefined ? pool : pool.filter(nameMatcher(q.name));
+    return q.name === undefined ? pool : matchingName(pool, q.name);
   }
+}
+
+/** The pool's resources whose name matches, without allocating when none or all do (the common cases). */
+function matchingName(pool: readonly ResourceView[], name: string): readonly ResourceView[] {
+  const matches = nameMatcher(name);
+  let out: ResourceView[] | undefined;
+  for (let i = 0; i < pool.length; i++) {
+    const ok = matches(pool[i]!);
+    if (ok && out !== undefined) out.push(pool[i]!);
+    else if (!ok && out === undefined) out = pool.slice(0, i);
+  }
+  return out ?? pool;
 }
 
 /** details.name: exact (case-insensitive) on name or, with '/', on fullName; a last segment '?' is a wildcard. */
 export function nameMatcher(name: string): (r: ResourceView) => boolean {
   const lower = name.toLowerCase();
-  if (!lower.includes('/')) return (r) => r.name.toLowerCase() === lower;
+  if (!lower.includes('/')) return (r) => r.name.length === lower.length && r.name.toLowerCase() === lower;
   if (lower.endsWith('/?')) {
     const prefix = lower.slice(0, -1);
     return (r) => {

@@ -10,7 +10,7 @@ import type { Snapshot } from '../load/snapshot.js';
 import type { Hierarchy } from '../scope/hierarchy.js';
 import { prepareAssignments, type PreparedAssignment, type PreparedMember } from './assignments.js';
 import type { DocumentInput } from './documents.js';
-import { evaluateResource } from './resource.js';
+import { evaluateResource, type EvaluateOptions } from './resource.js';
 import type { EvaluationContext } from './runtime.js';
 import { compileScope } from './scope-match.js';
 import { overrideEffect, resourceSelectorsMatch } from './selectors.js';
@@ -89,6 +89,21 @@ class Surroundings {
       }
     }
   }
+  /**
+   * A context factory for one member: contexts are shared by every resource of a resource group
+   * (they are read-only), so evaluating a resource allocates none.
+   */
+  contextsFor(now: string, policy: EvaluationContext['policy']): (view: ResourceView) => EvaluationContext {
+    const bySubscription = new Map<string | undefined, Map<string | undefined, EvaluationContext>>();
+    return (view) => {
+      let byGroup = bySubscription.get(view.subscriptionId);
+      if (byGroup === undefined) bySubscription.set(view.subscriptionId, (byGroup = new Map()));
+      let ctx = byGroup.get(view.resourceGroup);
+      if (ctx === undefined) byGroup.set(view.resourceGroup, (ctx = this.contextFor(view, now, policy)));
+      return ctx;
+    };
+  }
+
   contextFor(view: ResourceView, now: string, policy: EvaluationContext['policy']): EvaluationContext {
     const ctx: EvaluationContext = { now };
     if (policy !== undefined) ctx.policy = policy;
@@ -213,14 +228,16 @@ export function evaluateDetailed(input: EvaluateInput, options: DetailedOptions 
     a.members.forEach((m, mi) => {
       const types = m.types === undefined ? undefined : [...m.types];
       const candidates = types === undefined ? resources : types.flatMap((t) => byType.get(t) ?? []);
-      const info = policyInfo(a, m);
+      const contextOf = surroundings.contextsFor(now, policyInfo(a, m));
+      const options: EvaluateOptions = { related };
       policies.set(memberKey(a.id, m.referenceId, m.policy.effect.name), m.policy);
       for (const v of m.variants.values()) policies.set(memberKey(a.id, m.referenceId, v.effect.name), v);
       for (const view of candidates) {
         if (!a.inScope(view) || a.notScopes.some((n) => n(view)) || !resourceSelectorsMatch(a.doc.resourceSelectors, view)) continue;
         const override = a.doc.overrides.length === 0 ? undefined : overrideEffect(a.doc.overrides, view, m.referenceId);
         const policy = override === undefined ? m.policy : m.variants.get(override.toLowerCase()) ?? m.policy;
-        const result = evaluateResource(policy, view, { related, context: surroundings.contextFor(view, now, info) });
+        options.context = contextOf(view);
+        const result = evaluateResource(policy, view, options);
         if (result.complianceState === 'NotApplicable') continue;
         // Assigned key by key (no spreads): the same key order as the documented record shape, one allocation.
         const record = { resourceId: view.id, resourceType: view.type } as ComplianceRecord;

@@ -4,7 +4,7 @@ import { EvaluationError, diagnostic, type Diagnostic } from '../diagnostics/ind
 import type { ComplianceState, Reason, ResourceView, RuleEvaluation, RelatedResourceReason } from '../model/index.js';
 import { NO_RELATED_REASON } from '../operators/index.js';
 import type { CompiledPolicy } from '../compile/policy.js';
-import type { RelatedLookup } from '../effects/existence.js';
+import type { RelatedLookup, RelatedQuery } from '../effects/existence.js';
 import { fieldArray, resolveField } from '../aliases/index.js';
 import { RuleRuntime, type EvaluationContext, type DynamicLookups } from './runtime.js';
 import { renderReasons } from './reasons.js';
@@ -182,13 +182,10 @@ function existence(policy: CompiledPolicy, rt: RuleRuntime, options: EvaluateOpt
           : `The snapshot holds no ${type} resource at all; it was probably not exported, so compliance is Unknown.`;
       return result(true, policy, 'Unknown', [{ kind: 'existence', message, ifNotExistsDetails: { totalResources: 0 } }], options.related === undefined ? [] : [diagnostic('eval.related-not-exported', { type })]);
     }
-    candidates = options.related.find({
-      type,
-      primary: rt.primary,
-      existenceScope: d.existenceScope,
-      ...(name !== undefined ? { name } : {}),
-      ...(resourceGroupName !== undefined ? { resourceGroupName } : {}),
-    });
+    const query: RelatedQuery = { type, primary: rt.primary, existenceScope: d.existenceScope };
+    if (name !== undefined) query.name = name;
+    if (resourceGroupName !== undefined) query.resourceGroupName = resourceGroupName;
+    candidates = options.related.find(query);
   } catch (e) {
     return errorResult(policy, e, true);
   }
