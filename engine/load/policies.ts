@@ -9,12 +9,12 @@
 // folders also hold parameter files, pipelines, notes. Directory scans leave out dine's policy test files
 // (`*.test.json`, `*.test.yaml`, `*.test.yml`). Order is deterministic: inputs in the order given, files of a
 // directory or glob sorted by name, documents in file order.
-import { readFile as fsReadFile, stat } from 'node:fs/promises';
+import { readFile as fsReadFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import fg from 'fast-glob';
 import { diagnostic, type Diagnostic, type SourceLocation } from '../diagnostics/index.js';
 import { listDocuments } from '../parse/classify.js';
 import { parseSourceText } from './source.js';
+import { resolveInputs, STDIN, type ResolvedInputs } from './files.js';
 
 /** One policy document and where it came from. */
 export interface PolicyDocumentEntry {
@@ -52,11 +52,8 @@ export const POLICY_EXTENSIONS: readonly string[] = Object.freeze(['json', 'yaml
 export const POLICY_TEST_FILE = /\.test\.(json|ya?ml)$/i;
 
 /** The name standard input goes by. */
-export const STDIN = '-';
+export { STDIN };
 
-function byteOrder(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -65,59 +62,17 @@ async function readStdin(): Promise<string> {
 }
 
 /**
- * Files ('-' for stdin), directories (every .json/.yaml/.yml below, sorted) and globs (sorted matches) → file
- * list in input order, each file once.
+ * Files ('-' for stdin), directories (every .json/.yaml/.yml below except *.test.* files, sorted) and globs
+ * (sorted matches) → file list in input order, each file once.
  */
-export async function resolvePolicyFiles(
-  inputs: readonly string[],
-  options: LoadPolicyOptions = {},
-): Promise<{ files: string[]; diagnostics: Diagnostic[]; /** Files found by a directory scan or a glob (not named). */ discovered: Set<string> }> {
-  const cwd = options.cwd ?? process.cwd();
-  const files: string[] = [];
-  const seen = new Set<string>();
-  const discovered = new Set<string>();
-  const diagnostics: Diagnostic[] = [];
-  const add = (f: string, found = false): void => {
-    const key = f === STDIN ? STDIN : path.resolve(cwd, f);
-    if (!seen.has(key)) {
-      seen.add(key);
-      files.push(f);
-      if (found) discovered.add(f);
-    }
-  };
-  for (const input of inputs) {
-    if (input === STDIN) {
-      add(STDIN);
-      continue;
-    }
-    let st: Awaited<ReturnType<typeof stat>> | undefined;
-    try {
-      st = await stat(path.resolve(cwd, input));
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
-        diagnostics.push(diagnostic('load.read-failed', { file: input, reason: (e as Error).message }));
-        continue;
-      }
-    }
-    if (st?.isDirectory()) {
-      const found = (await fg(`**/*.{${POLICY_EXTENSIONS.join(',')}}`, { cwd: path.resolve(cwd, input), onlyFiles: true, caseSensitiveMatch: false, followSymbolicLinks: false }))
-        .filter((f) => !POLICY_TEST_FILE.test(f));
-      found.sort(byteOrder);
-      if (found.length === 0) diagnostics.push(diagnostic('load.no-files-matched', { pattern: `${input} (directory)` }));
-      for (const f of found) add(path.join(input, f), true);
-    } else if (st !== undefined) {
-      add(input);
-    } else if (fg.isDynamicPattern(input)) {
-      const found = await fg(input, { cwd, onlyFiles: true, followSymbolicLinks: false });
-      found.sort(byteOrder);
-      if (found.length === 0) diagnostics.push(diagnostic('load.no-files-matched', { pattern: input }));
-      for (const f of found) add(f, true);
-    } else {
-      diagnostics.push(diagnostic('load.file-not-found', { file: input }));
-    }
-  }
-  return { files, diagnostics, discovered };
+export function resolvePolicyFiles(inputs: readonly string[], options: LoadPolicyOptions = {}): Promise<ResolvedInputs> {
+  return resolveInputs(inputs, {
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+    extensions: POLICY_EXTENSIONS,
+    exclude: POLICY_TEST_FILE,
+    stdin: true,
+    emptyDirectory: 'error',
+  });
 }
 
 /**

@@ -19,7 +19,6 @@ import { createReadStream } from 'node:fs';
 import { open, readFile, stat } from 'node:fs/promises';
 import * as path from 'node:path';
 import { pipeline as pipeStreams, type Duplex } from 'node:stream';
-import fg from 'fast-glob';
 import parser from 'stream-json/parser.js';
 import pick from 'stream-json/filters/pick.js';
 import streamArray from 'stream-json/streamers/stream-array.js';
@@ -29,6 +28,7 @@ import { buildHierarchy, type Hierarchy } from '../scope/hierarchy.js';
 import { isDiagnostic, resourceIdKey, SUBSCRIPTION_TYPE } from '../scope/resource-id.js';
 import { toResourceView, type ScopedResourceView } from '../scope/view.js';
 import { detectSourceFormat, parseSourceText, type SourceFormat } from './source.js';
+import { resolveInputs } from './files.js';
 
 /** Where a resource came from, so reports can point at it. */
 export interface ResourceSource {
@@ -194,53 +194,16 @@ export function located(d: Diagnostic, source: ResourceSource, subPointer = ''):
 
 // ── file discovery ──────────────────────────────────────────────────────────────────────
 
-function byteOrder(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 /**
  * Files, directories (every .json/.jsonl/.ndjson/.yaml/.yml below, sorted) and globs (sorted matches) → file list
  * in input order, each file once.
  */
 export async function resolveInputFiles(inputs: readonly string[], options: LoadOptions = {}): Promise<{ files: string[]; diagnostics: Diagnostic[] }> {
-  const cwd = options.cwd ?? process.cwd();
-  const files: string[] = [];
-  const seen = new Set<string>();
-  const diagnostics: Diagnostic[] = [];
-  const add = (f: string): void => {
-    const key = path.resolve(cwd, f);
-    if (!seen.has(key)) {
-      seen.add(key);
-      files.push(f);
-    }
-  };
-  for (const input of inputs) {
-    let st: Awaited<ReturnType<typeof stat>> | undefined;
-    try {
-      st = await stat(path.resolve(cwd, input));
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') {
-        diagnostics.push(diagnostic('load.read-failed', { file: input, reason: (e as Error).message }));
-        continue;
-      }
-    }
-    if (st?.isDirectory()) {
-      const found = await fg(`**/*.{${SNAPSHOT_EXTENSIONS.join(',')}}`, { cwd: path.resolve(cwd, input), onlyFiles: true, caseSensitiveMatch: false, followSymbolicLinks: false });
-      found.sort(byteOrder);
-      if (found.length === 0) diagnostics.push(diagnostic('load.no-files-matched', { pattern: `${input} (directory)` }, { severity: 'warning' }));
-      for (const f of found) add(path.join(input, f));
-    } else if (st !== undefined) {
-      add(input);
-    } else if (fg.isDynamicPattern(input)) {
-      const found = await fg(input, { cwd, onlyFiles: true, followSymbolicLinks: false });
-      found.sort(byteOrder);
-      if (found.length === 0) diagnostics.push(diagnostic('load.no-files-matched', { pattern: input }));
-      for (const f of found) add(f);
-    } else {
-      diagnostics.push(diagnostic('load.file-not-found', { file: input }));
-    }
-  }
+  const { files, diagnostics } = await resolveInputs(inputs, {
+    ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+    extensions: SNAPSHOT_EXTENSIONS,
+    emptyDirectory: 'warning',
+  });
   return { files, diagnostics };
 }
 
