@@ -87,14 +87,16 @@ export function evaluatePolicyRule(input: EvaluatePolicyRuleInput): RuleEvaluati
   });
 }
 
+/** Related resources as views, each id once (a later copy wins, as in snapshots). */
 function relatedViews(raws: RawResource[]): ResourceView[] {
-  const out: ResourceView[] = [];
+  const byId = new Map<string, ResourceView>();
   raws.forEach((raw, i) => {
     const v = toResourceView(raw);
-    if ('raw' in v) out.push(v);
-    else throw new PolicyError([{ ...v, pointer: `/related/${i}` }]);
+    if (!('raw' in v)) throw new PolicyError([{ ...v, pointer: `/related/${i}` }]);
+    byId.delete(v.id.toLowerCase());
+    byId.set(v.id.toLowerCase(), v);
   });
-  return out;
+  return [...byId.values()];
 }
 
 export interface EvaluateConditionInput {

@@ -86,7 +86,9 @@ export async function runExplain(ctx: CommandContext, o: Record<string, unknown>
 
   let lookup: RelatedLookup | undefined;
   if (related !== undefined) {
-    const index = new RelatedIndex([...related.resources, ...primary.resources]);
+    // The resource's own file may also be part of the snapshot: index each id once.
+    const known = new Set(related.resources.map((r) => r.id.toLowerCase()));
+    const index = new RelatedIndex([...related.resources, ...primary.resources.filter((r) => !known.has(r.id.toLowerCase()))]);
     lookup = o['complete'] === true ? { knows: () => true, find: (q) => index.find(q) } : index;
   }
   const now = o['now'] as string | undefined;
