@@ -110,6 +110,24 @@ test('resourceSelectors and overrides (first match wins) change which resources 
   assert.equal(states(overridden), ['b:NonCompliant']);
 });
 
+test('an override selected by policyDefinitionReferenceId changes only that initiative member', async () => {
+  const snapshot = await loadSnapshot([vm('rg1', 'a')]);
+  const effectDef = { ...auditVm, properties: { ...auditVm.properties, parameters: { effect: { type: 'String', defaultValue: 'Audit', allowedValues: ['Audit', 'Disabled'] } }, policyRule: { ...auditVm.properties.policyRule, then: { effect: "[parameters('effect')]" } } } };
+  const set = {
+    name: 'twice',
+    properties: {
+      policyDefinitions: [
+        { policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/audit-vm', policyDefinitionReferenceId: 'first' },
+        { policyDefinitionId: '/providers/Microsoft.Authorization/policyDefinitions/audit-vm', policyDefinitionReferenceId: 'second' },
+      ],
+    },
+  };
+  const overrides = [{ kind: 'policyEffect', value: 'Disabled', selectors: [{ kind: 'policyDefinitionReferenceId', in: ['FIRST'] }] }];
+  const a = assignment({ policyDefinitionId: '/providers/Microsoft.Authorization/policySetDefinitions/twice', overrides });
+  const r = evaluate({ snapshot, definitions: [effectDef], setDefinitions: [set], assignments: [a], now: '2026-01-01T00:00:00Z' });
+  assert.equal(r.results.map((x) => `${x.policyDefinitionReferenceId}:${x.complianceState}`), ['second:NonCompliant']);
+});
+
 test('management-group scope reaches subscriptions through the hierarchy', async () => {
   const mg = '/providers/Microsoft.Management/managementGroups/corp';
   const snapshot = await loadSnapshot([

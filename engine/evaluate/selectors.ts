@@ -36,7 +36,14 @@ export function overrideEffect(overrides: readonly Override[], view: ResourceVie
   return undefined;
 }
 
-/** Could this override ever apply to this member (ignoring resource-dependent selectors)? */
+/** Could this override ever apply to this member? Only its reference-id selectors can rule that out up front. */
 export function overrideMayApply(o: Override, referenceId: string | undefined): boolean {
-  return o.kind === 'policyEffect' && o.selectors.every((s) => s.kind.toLowerCase() !== 'policydefinitionreferenceid' || selectorMatches(s, { location: undefined, typeLower: '' } as unknown as ResourceView, referenceId));
+  if (o.kind !== 'policyEffect') return false;
+  const ref = referenceId?.toLowerCase();
+  return o.selectors.every((s) => {
+    if (s.kind.toLowerCase() !== 'policydefinitionreferenceid') return true;
+    if (s.in !== undefined) return ref !== undefined && s.in.some((v) => v.toLowerCase() === ref);
+    if (s.notIn !== undefined) return ref === undefined || !s.notIn.some((v) => v.toLowerCase() === ref);
+    return true;
+  });
 }
