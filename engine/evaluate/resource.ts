@@ -68,7 +68,10 @@ export function runtimeFor(policy: CompiledPolicy, resource: ResourceView, conte
   return new RuleRuntime(resource, context, lookups(policy), trace);
 }
 
-function result(applies: boolean, policy: CompiledPolicy, state: ComplianceState, reasons: Reason[], diagnostics: Diagnostic[] = []): RuleEvaluation {
+/** Most results carry no diagnostics: they share one frozen empty list. */
+const NO_DIAGNOSTICS: Diagnostic[] = Object.freeze([]) as unknown as Diagnostic[];
+
+function result(applies: boolean, policy: CompiledPolicy, state: ComplianceState, reasons: Reason[], diagnostics: Diagnostic[] = NO_DIAGNOSTICS): RuleEvaluation {
   return { applies, effect: policy.effect.name, complianceState: state, reasons, diagnostics };
 }
 
@@ -166,6 +169,9 @@ function evalString(v: { evaluate: (rt: RuleRuntime) => unknown } | undefined, r
   return s;
 }
 
+/** The reason of a Compliant IfNotExists result; ifNotExistsDetails.resourceId names the related resource. */
+export const SATISFIED_REASON = 'A related resource matches the effect details and satisfies the existence condition.';
+
 /** §7.5: Compliant iff some related resource exists and satisfies the existence condition. */
 function existence(policy: CompiledPolicy, rt: RuleRuntime, options: EvaluateOptions): RuleEvaluation {
   const d = policy.details!;
@@ -215,7 +221,10 @@ function existence(policy: CompiledPolicy, rt: RuleRuntime, options: EvaluateOpt
   const details = { ...(last !== undefined ? { resourceId: (satisfied ?? last).id } : {}), totalResources: candidates.length };
   if (satisfied !== undefined) {
     return result(true, policy, 'Compliant', [
-      { kind: 'existence', message: `Related resource ${satisfied.id} satisfies the existence condition.`, ifNotExistsDetails: details, relatedResources: considered },
+      // One constant sentence (no per-record string): the related resource's id is ifNotExistsDetails.resourceId.
+      considered.length > 0
+        ? { kind: 'existence', message: SATISFIED_REASON, ifNotExistsDetails: details, relatedResources: considered }
+        : { kind: 'existence', message: SATISFIED_REASON, ifNotExistsDetails: details },
     ]);
   }
   if (error !== undefined) return errorResult(policy, error, true);
