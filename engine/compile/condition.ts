@@ -9,6 +9,7 @@ import { MISSING } from '../model/index.js';
 import type { ConditionRuntime as RuleRuntime } from './runtime.js';
 import { LIMITS, type CompileEnv, type CountBinding } from './env.js';
 import { compileCurrent, compileFieldFunction, compileFieldReader, resolveFieldOrReport, type FieldReader } from './fields.js';
+import { isObject, keyOf } from './keys.js';
 
 export type Condition = (rt: RuleRuntime) => boolean;
 
@@ -35,15 +36,6 @@ export function expressionScope(env: CompileEnv, pointer: string): ExpressionSco
   // current() exists only inside a count's where.
   if (env.bindings.length > 0) scope.current = (name, ptr) => compileCurrent(name, ptr, env) as ((rt: unknown) => unknown) | undefined;
   return scope;
-}
-
-function keyOf(node: Record<string, unknown>, lower: string): string | undefined {
-  for (const k of Object.keys(node)) if (k.toLowerCase() === lower) return k;
-  return undefined;
-}
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
 export function compileCondition(

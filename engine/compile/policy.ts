@@ -11,6 +11,7 @@ import { lookupEffect, type EffectSpec } from '../effects/registry.js';
 import { compileCondition, expressionScope, type Condition, type LeafClass } from './condition.js';
 import { newReads, newStats, type CompileEnv, type ConditionOptions, type FieldReads, type LeafStats, LIMITS } from './env.js';
 import { bindParameters, type ParameterDefinition } from './parameters.js';
+import { isObject, keyOf, memberValue as get } from './keys.js';
 
 export type ModeKind = 'all' | 'indexed' | 'resourceProvider';
 
@@ -82,20 +83,6 @@ export interface CompiledPolicy {
 }
 
 const RP_MODE = /^microsoft\.[a-z0-9]+(\.[a-z0-9]+)*\.data$/i;
-
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function keyOf(node: Record<string, unknown>, lower: string): string | undefined {
-  for (const k of Object.keys(node)) if (k.toLowerCase() === lower) return k;
-  return undefined;
-}
-
-function get(node: Record<string, unknown>, lower: string): unknown {
-  const k = keyOf(node, lower);
-  return k === undefined ? undefined : node[k];
-}
 
 /** Definitions come with or without the `properties` envelope. */
 export function definitionBody(definition: unknown): { body: Record<string, unknown>; pointer: string; envelope: Record<string, unknown> } | undefined {

@@ -2,14 +2,7 @@
 // evaluates a policy only on resources of those types. Sound for every effect: a resource of another
 // type fails the whole `if` (IfNotExists) or the type-only applicability check (§7.2) alike.
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-function member(node: Record<string, unknown>, lower: string): unknown {
-  for (const k of Object.keys(node)) if (k.toLowerCase() === lower) return node[k];
-  return undefined;
-}
+import { isObject, memberValue as member } from './keys.js';
 
 const literal = (v: unknown): v is string => typeof v === 'string' && !v.startsWith('[');
 
