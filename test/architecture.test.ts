@@ -37,7 +37,7 @@ const ALLOWED: Record<string, { imports: string[]; typeOnly?: string[] }> = {
   explain: { imports: [...ENGINE, 'load'] },
   validate: { imports: [...ENGINE, 'load', 'report'] },
   testkit: { imports: [...ENGINE, 'load', 'remediation', 'report', 'explain', 'validate'] },
-  generate: { imports: [...CORE, 'scope', 'scanner'] },
+  generate: { imports: [...CORE, 'scope', 'scanner', 'load'] },
   cli: { imports: ['*'] },
   // engine/index.ts: the public API re-exports every layer.
   'index.ts': { imports: ['*'] },

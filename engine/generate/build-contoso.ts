@@ -4,20 +4,11 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildContosoEstate } from './contoso.js';
+import { packageRoot } from '../load/package-root.js';
 
-function findRepoRoot(start: string): string {
-  let dir = start;
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'dine') return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error('build-contoso: cannot find the dine repository root');
-    dir = up;
-  }
-}
 
 function main(argv: readonly string[]): number {
-  const base = join(findRepoRoot(dirname(fileURLToPath(import.meta.url))), 'fixtures', 'estates', 'contoso');
+  const base = join(packageRoot(dirname(fileURLToPath(import.meta.url))), 'fixtures', 'estates', 'contoso');
   const files = buildContosoEstate();
   if (argv.includes('--check')) {
     const stale = [...files].filter(([p, t]) => !existsSync(join(base, p)) || readFileSync(join(base, p), 'utf8') !== t).map(([p]) => p);

@@ -2,10 +2,8 @@
 // Unhealthy / Not applicable), with the Qualys data centre, the on-demand scan command and the deployment for each
 // Unhealthy one. With no snapshot it scans the bundled Contoso demo estate with the bundled pack. Nothing is written
 // until everything has loaded and been scanned; input problems are one stderr line each (exit 2).
-import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import {
   diagnostic, formatScan, getScanPlan, loadPolicyDocuments, loadSnapshot, PolicyError, scanEstate, scanRemediationFiles, SCAN_FORMATS, VA_TYPES,
@@ -15,6 +13,7 @@ import { wantsColour } from '../host.js';
 import { EXIT, formatProblem, isInputError } from '../problems.js';
 import { canonicalInstant } from './evaluate.js';
 import type { CommandContext, CommandSpec } from './types.js';
+import { packageRoot } from '../../load/package-root.js';
 import { writeFilesUnder } from '../output.js';
 
 /** The demo estate and the pack, relative to the package root. */
@@ -25,23 +24,6 @@ const DEMO_EXEMPTIONS = `${DEMO_ESTATE}/exemptions`;
 /** The pack's definitions and initiatives (the folders also hold policy tests, *.test.yaml). */
 const PACK = ['policies/builtin/*.json', 'policies/dine/*.json', 'policies/initiatives/*.json'];
 
-/** The dine package root (holds package.json named "dine"), from dist/engine/cli/commands or engine/cli/commands. */
-export function packageRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const pkg = path.join(dir, 'package.json');
-    if (existsSync(pkg)) {
-      try {
-        if ((JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'dine') return dir;
-      } catch {
-        // not ours; keep going up
-      }
-    }
-    const up = path.dirname(dir);
-    if (up === dir) throw new Error('cannot find the dine package root (package.json named "dine")');
-    dir = up;
-  }
-}
 
 const EXAMPLES = `
 Examples:

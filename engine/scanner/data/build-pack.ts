@@ -10,17 +10,8 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUILTINS, buildPack } from './pack.js';
+import { packageRoot } from '../../load/package-root.js';
 
-function findRepoRoot(start: string): string {
-  let dir = start;
-  for (;;) {
-    const pkg = join(dir, 'package.json');
-    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, 'utf8')) as { name?: string }).name === 'dine') return dir;
-    const up = dirname(dir);
-    if (up === dir) throw new Error('build-pack: cannot find the dine repository root');
-    dir = up;
-  }
-}
 
 /** Reads the built-in reference copies; undefined when the folder is absent (then policies/builtin is left alone). */
 export function readBuiltinReferences(dir: string): Map<string, unknown> | undefined {
@@ -35,7 +26,7 @@ function main(argv: readonly string[]): number {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const root = findRepoRoot(dirname(fileURLToPath(import.meta.url)));
+  const root = packageRoot(dirname(fileURLToPath(import.meta.url)));
   const referenceDir = resolve(arg('--reference') ?? join(root, '..', 'shared', 'reference', 'builtins'));
   const builtinReferences = readBuiltinReferences(referenceDir);
   const scope = arg('--scope');
