@@ -6,6 +6,7 @@ import { define, p, POLICY_ONLY } from './define.js';
 import type { Expr, ExpressionRuntime, ExpressionScope } from '../expressions/types.js';
 import type { FunctionSpec } from './types.js';
 import { fail } from './values.js';
+import { formatDateTime } from './deployment-dates.js';
 
 export interface Instant {
   /** Milliseconds since 1970-01-01T00:00:00Z. */
@@ -50,106 +51,13 @@ function requireDate(name: string, s: string): Instant {
   return d;
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
-const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
-
-const STANDARD: Record<string, string> = {
-  d: 'MM/dd/yyyy',
-  D: 'dddd, dd MMMM yyyy',
-  f: 'dddd, dd MMMM yyyy HH:mm',
-  F: 'dddd, dd MMMM yyyy HH:mm:ss',
-  g: 'MM/dd/yyyy HH:mm',
-  G: 'MM/dd/yyyy HH:mm:ss',
-  m: 'MMMM dd',
-  M: 'MMMM dd',
-  o: "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffff'Z'",
-  O: "yyyy'-'MM'-'dd'T'HH':'mm':'ss'.'fffffff'Z'",
-  r: "ddd, dd MMM yyyy HH':'mm':'ss 'GMT'",
-  R: "ddd, dd MMM yyyy HH':'mm':'ss 'GMT'",
-  s: "yyyy'-'MM'-'dd'T'HH':'mm':'ss",
-  t: 'HH:mm',
-  T: 'HH:mm:ss',
-  u: "yyyy'-'MM'-'dd HH':'mm':'ss'Z'",
-  U: 'dddd, dd MMMM yyyy HH:mm:ss',
-  y: 'yyyy MMMM',
-  Y: 'yyyy MMMM',
-};
-
-/** Formats an instant (UTC) with a .NET standard or custom date-time format string (invariant culture). */
+/**
+ * Formats an instant (UTC) with a .NET standard or custom date-time format string (invariant culture): the one
+ * formatter in deployment-dates.ts, on 100 ns ticks since the Unix epoch.
+ */
 export function formatDate(at: Instant, format: string): string {
-  const pattern = format.length === 1 ? STANDARD[format] : format.startsWith('%') && format.length === 2 ? format.slice(1) : format;
-  if (pattern === undefined) throw fail('format', `'${format}' is not a standard date-time format`);
-  const d = new Date(at.ms);
-  const ticks = (((at.ms % 1000) + 1000) % 1000) * 10000 + at.sub;
-  const pad = (n: number, w: number): string => String(n).padStart(w, '0');
-  let out = '';
-  let i = 0;
-  while (i < pattern.length) {
-    const c = pattern[i]!;
-    if (c === "'" || c === '"') {
-      const end = pattern.indexOf(c, i + 1);
-      if (end < 0) throw fail('format', `unterminated quoted text in format '${format}'`);
-      out += pattern.slice(i + 1, end);
-      i = end + 1;
-      continue;
-    }
-    if (c === '\\') {
-      out += pattern[i + 1] ?? '';
-      i += 2;
-      continue;
-    }
-    let n = 1;
-    while (pattern[i + n] === c) n++;
-    i += n;
-    const year = d.getUTCFullYear();
-    switch (c) {
-      case 'y':
-        out += n <= 2 ? pad(year % 100, n) : pad(year, n);
-        break;
-      case 'M':
-        out += n >= 4 ? MONTHS[d.getUTCMonth()] : n === 3 ? MONTHS[d.getUTCMonth()]!.slice(0, 3) : pad(d.getUTCMonth() + 1, n);
-        break;
-      case 'd':
-        out += n >= 4 ? DAYS[d.getUTCDay()] : n === 3 ? DAYS[d.getUTCDay()]!.slice(0, 3) : pad(d.getUTCDate(), n);
-        break;
-      case 'H':
-        out += pad(d.getUTCHours(), Math.min(n, 2));
-        break;
-      case 'h':
-        out += pad(d.getUTCHours() % 12 === 0 ? 12 : d.getUTCHours() % 12, Math.min(n, 2));
-        break;
-      case 'm':
-        out += pad(d.getUTCMinutes(), Math.min(n, 2));
-        break;
-      case 's':
-        out += pad(d.getUTCSeconds(), Math.min(n, 2));
-        break;
-      case 'f':
-      case 'F': {
-        if (n > 7) throw fail('format', `too many '${c}' in format '${format}'`);
-        let digits = pad(ticks, 7).slice(0, n);
-        if (c === 'F') digits = digits.replace(/0+$/, '');
-        if (c === 'F' && digits === '' && out.endsWith('.')) out = out.slice(0, -1);
-        out += digits;
-        break;
-      }
-      case 't':
-        out += (d.getUTCHours() < 12 ? 'AM' : 'PM').slice(0, n === 1 ? 1 : 2);
-        break;
-      case 'K':
-        out += 'Z';
-        break;
-      case 'z':
-        out += n === 1 ? '+0' : n === 2 ? '+00' : '+00:00';
-        break;
-      case 'g':
-        out += 'A.D.';
-        break;
-      default:
-        out += c.repeat(n);
-    }
-  }
-  return out;
+  const pattern = format.startsWith('%') && format.length === 2 ? format.slice(1) : format;
+  return formatDateTime('format', BigInt(at.ms) * 10000n + BigInt(at.sub), pattern);
 }
 
 /** 'yyyy-MM-ddTHH:mm:ss.fffffffZ', the format utcNow() and addDays() return in policy rules. */
