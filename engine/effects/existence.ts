@@ -23,6 +23,7 @@ export interface RelatedLookup {
 
 const PROVIDERS = '/providers/';
 const EMPTY: readonly ResourceView[] = Object.freeze([]);
+const MAX_CACHED_MATCHERS = 256;
 
 /**
  * Where a resource hangs: its parent resource (child types), the resource it extends (extension
@@ -65,6 +66,7 @@ export class RelatedIndex implements RelatedLookup {
   private readonly bySubscription = new Map<string, Map<string, ResourceView[]>>();
   /** Types whose instances extend other resources (Microsoft.Security/assessments …). */
   private readonly extensionTypes = new Set<string>();
+  private readonly matchers = new Map<string, (r: ResourceView) => boolean>();
 
   constructor(resources: Iterable<ResourceView>) {
     for (const r of resources) this.add(r);
@@ -101,13 +103,20 @@ export class RelatedIndex implements RelatedLookup {
       pool = this.byParent.get(type)?.get(`/subscriptions/${p.subscriptionId}`.toLowerCase());
     }
     if (pool === undefined) return EMPTY;
-    return q.name === undefined ? pool : matchingName(pool, q.name);
+    if (q.name === undefined) return pool;
+    // details.name is usually a constant: its matcher is built once. Names that vary per resource
+    // ("[concat(field('name'), '/?')]") stop being cached past a bound, so the cache cannot grow with the estate.
+    let matches = this.matchers.get(q.name);
+    if (matches === undefined) {
+      matches = nameMatcher(q.name);
+      if (this.matchers.size < MAX_CACHED_MATCHERS) this.matchers.set(q.name, matches);
+    }
+    return matchingName(pool, matches);
   }
 }
 
 /** The pool's resources whose name matches, without allocating when none or all do (the common cases). */
-function matchingName(pool: readonly ResourceView[], name: string): readonly ResourceView[] {
-  const matches = nameMatcher(name);
+function matchingName(pool: readonly ResourceView[], matches: (r: ResourceView) => boolean): readonly ResourceView[] {
   let out: ResourceView[] | undefined;
   for (let i = 0; i < pool.length; i++) {
     const ok = matches(pool[i]!);
