@@ -1,7 +1,7 @@
 // evaluate(): assignments over an estate, the way Azure Policy's compliance scan does (digest §7–10,
 // §14): one record per (assignment, definition reference, applicable resource), exemptions, roll-ups.
 import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
-import type { ComplianceRecord, ComplianceReport, ComplianceSummary, ResourceView, SourceRef } from '../model/index.js';
+import type { ComplianceRecord, ComplianceReport, ComplianceSummary, ResourceView } from '../model/index.js';
 import type { AssignmentDoc } from '../parse/index.js';
 import type { CompiledPolicy, CompileOptions } from '../compile/policy.js';
 import { createAliasCatalogue, defaultAliasCatalogue, type ProviderAliases } from '../aliases/index.js';
@@ -10,10 +10,9 @@ import type { Snapshot } from '../load/snapshot.js';
 import type { Hierarchy } from '../scope/hierarchy.js';
 import { prepareAssignments, type PreparedAssignment, type PreparedMember } from './assignments.js';
 import type { DocumentInput } from './documents.js';
-import { evaluateResource, type EvaluateOptions } from './resource.js';
+import { concatenateRecords, memberRun, orderedRecordDiagnostics, runRecords, type MemberRun } from './records.js';
 import type { EvaluationContext } from './runtime.js';
 import { compileScope } from './scope-match.js';
-import { overrideEffect, resourceSelectorsMatch } from './selectors.js';
 import { scopeNodesOf, summarize, summarizeInHierarchy } from './rollup.js';
 
 export interface EvaluateInput {
@@ -203,14 +202,8 @@ export function evaluateDetailed(input: EvaluateInput, options: DetailedOptions 
     scopeCheck = { known, inScope: resources.length };
     if (!known && resources.length === 0) diagnostics.push(diagnostic('assign.unknown-scope', { scope: input.scope }));
   }
-  const byType = new Map<string, ResourceView[]>();
-  for (const r of resources) {
-    const list = byType.get(r.typeLower);
-    if (list === undefined) byType.set(r.typeLower, [r]);
-    else list.push(r);
-  }
-  const sourceOf = new Map<ResourceView, number>();
-  snapshot.resources.forEach((r, i) => sourceOf.set(r, i));
+  const positions = new Map<ResourceView, number>();
+  snapshot.resources.forEach((r, i) => positions.set(r, i));
 
   const index = new RelatedIndex(snapshot.resources);
   const known = options.knownTypes;
@@ -220,78 +213,24 @@ export function evaluateDetailed(input: EvaluateInput, options: DetailedOptions 
       ? { knows: (t) => known.has(t.toLowerCase()), find: (q) => index.find(q) }
       : index;
   const surroundings = new Surroundings(snapshot);
-  const records: ComplianceRecord[] = [];
   const policies = new Map<string, CompiledPolicy>();
-  const recordDiagnostics: RecordDiagnosticOrigin[] = [];
-
+  const runs: MemberRun[] = [];
   assignments.forEach((a, ai) => {
     a.members.forEach((m, mi) => {
-      const types = m.types === undefined ? undefined : [...m.types];
-      const candidates = types === undefined ? resources : types.flatMap((t) => byType.get(t) ?? []);
-      const contextOf = surroundings.contextsFor(now, policyInfo(a, m));
-      const options: EvaluateOptions = { related };
       policies.set(memberKey(a.id, m.referenceId, m.policy.effect.name), m.policy);
       for (const v of m.variants.values()) policies.set(memberKey(a.id, m.referenceId, v.effect.name), v);
-      for (const view of candidates) {
-        if (!a.inScope(view) || a.notScopes.some((n) => n(view)) || !resourceSelectorsMatch(a.doc.resourceSelectors, view)) continue;
-        const override = a.doc.overrides.length === 0 ? undefined : overrideEffect(a.doc.overrides, view, m.referenceId);
-        const policy = override === undefined ? m.policy : m.variants.get(override.toLowerCase()) ?? m.policy;
-        options.context = contextOf(view);
-        const result = evaluateResource(policy, view, options);
-        if (result.complianceState === 'NotApplicable') continue;
-        // Assigned key by key (no spreads): the same key order as the documented record shape, one allocation.
-        const record = { resourceId: view.id, resourceType: view.type } as ComplianceRecord;
-        if (view.location !== undefined && view.location !== '') record.resourceLocation = view.location;
-        if (view.resourceGroup !== undefined) record.resourceGroup = view.resourceGroup;
-        if (view.subscriptionId !== undefined) record.subscriptionId = view.subscriptionId;
-        record.policyAssignmentId = a.id;
-        if (a.name !== undefined) record.policyAssignmentName = a.name;
-        record.policyAssignmentScope = a.doc.scope;
-        record.policyDefinitionId = m.definitionId;
-        if (m.definitionName !== undefined) record.policyDefinitionName = m.definitionName;
-        if (m.displayName !== undefined) record.policyDefinitionDisplayName = m.displayName;
-        if (a.setDefinitionId !== undefined) record.policySetDefinitionId = a.setDefinitionId;
-        if (m.referenceId !== undefined) record.policyDefinitionReferenceId = m.referenceId;
-        if (m.groupNames.length > 0) record.policyDefinitionGroupNames = m.groupNames;
-        record.effect = result.effect;
-        record.complianceState = result.complianceState;
-        record.reasons = result.reasons;
-        const exemption = a.exemptions.find(
-          (x) => x.active && x.covers(view) && (x.referenceIds.size === 0 || (m.referenceId !== undefined && x.referenceIds.has(m.referenceId.toLowerCase()))) && resourceSelectorsMatch(x.doc.resourceSelectors, view),
-        );
-        if (exemption !== undefined) {
-          // Exempt resources are still evaluated; the state reported is Exempt (exemption-structure.md).
-          record.exemption = {
-            id: exemption.doc.id ?? exemption.doc.scope,
-            category: exemption.doc.exemptionCategory,
-            ...(exemption.doc.expiresOn !== undefined ? { expiresOn: exemption.doc.expiresOn } : {}),
-          };
-          record.reasons = [{ kind: 'note', message: `Exempt (${exemption.doc.exemptionCategory}) by ${record.exemption.id}; the evaluation said ${result.complianceState}.` }, ...result.reasons];
-          record.complianceState = 'Exempt';
-        } else if (result.complianceState === 'NonCompliant') {
-          const message = nonComplianceMessage(a.doc, m.referenceId);
-          if (message !== undefined) record.nonComplianceMessage = message;
-        }
-        const at = sourceOf.get(view);
-        const src = at === undefined ? undefined : snapshot.sources[at];
-        if (src !== undefined && src.file !== undefined) {
-          const source: SourceRef = { file: src.file, index: src.index };
-          if (src.line !== undefined) source.line = src.line;
-          if (src.column !== undefined) source.column = src.column;
-          if (src.pointer !== undefined) source.pointer = src.pointer;
-          record.source = source;
-        }
-        records.push(record);
-        for (const d of result.diagnostics) {
-          if (d.severity !== 'info' && !diagnostics.some((x) => x.code === d.code && x.message === d.message)) {
-            diagnostics.push(d);
-            recordDiagnostics.push({ diagnostic: d, assignment: ai, member: mi, typeRank: types === undefined ? 0 : types.indexOf(view.typeLower), view });
-          }
-        }
-      }
+      runs.push(memberRun({ assignment: a, member: m, ai, mi, contextOf: surroundings.contextsFor(now, policyInfo(a, m)), message: nonComplianceMessage(a.doc, m.referenceId) }));
     });
   });
-  records.sort(compareRecords);
+  runRecords({ runs, resources, positionOf: (v) => positions.get(v), sources: snapshot.sources, options: { related } });
+  const records = concatenateRecords(runs);
+  const recordDiagnostics: RecordDiagnosticOrigin[] = orderedRecordDiagnostics(runs, diagnostics).map((o) => ({
+    diagnostic: o.diagnostic,
+    assignment: o.run.ai,
+    member: o.run.mi,
+    typeRank: o.typeRank,
+    view: o.view,
+  }));
 
   // A shard's summary is recomputed after the merge: an empty one here.
   const summary: ComplianceSummary = options.summary === false ? summarize([], () => [], () => undefined) : summarizeInHierarchy(records, snapshot.hierarchy);
@@ -324,14 +263,5 @@ function memberKey(assignmentId: string, referenceId: string | undefined, effect
   return `${assignmentId.toLowerCase()}#${(referenceId ?? '').toLowerCase()}#${effect.toLowerCase()}`;
 }
 
-function cmp(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
-export function compareRecords(x: ComplianceRecord, y: ComplianceRecord): number {
-  return (
-    cmp(x.policyAssignmentId.toLowerCase(), y.policyAssignmentId.toLowerCase()) ||
-    cmp((x.policyDefinitionReferenceId ?? '').toLowerCase(), (y.policyDefinitionReferenceId ?? '').toLowerCase()) ||
-    cmp(x.resourceId.toLowerCase(), y.resourceId.toLowerCase())
-  );
-}
+export { compareRecords } from './records.js';

@@ -2,7 +2,8 @@
 // and the compliance percentage counts distinct resources.
 import type { ComplianceRecord, ComplianceState, ComplianceSummary, RollUp, RollUpKind, ScopeNode, StateCounts } from '../model/index.js';
 import { Hierarchy, type HierarchyNode } from '../scope/hierarchy.js';
-import { resourceIdKey } from '../scope/resource-id.js';
+import { compareIdsIgnoringCase, resourceIdKey } from '../scope/resource-id.js';
+import { compareRecords } from './records.js';
 
 /** Higher wins: NonCompliant > Compliant > Error > Conflict > Protected > Exempt > Unknown. */
 const RANK: Readonly<Record<ComplianceState, number>> = {
@@ -27,34 +28,69 @@ export function compliancePercentage(c: StateCounts): number | undefined {
   return all === 0 ? undefined : Math.round((good / all) * 10000) / 100;
 }
 
+const BY_RANK: readonly ComplianceState[] = ['NotApplicable', 'Unknown', 'Exempt', 'Protected', 'Conflict', 'Error', 'Compliant', 'NonCompliant'];
+
 class Node {
   records = 0;
   state: ComplianceState | undefined;
-  /** Distinct resources (lower-case id) → their worst state within this node. */
-  readonly resources = new Map<string, ComplianceState>();
+  /** Distinct resources by their worst state within this node. */
+  readonly counted: StateCounts = {};
   constructor(
     readonly kind: RollUpKind,
     readonly id: string,
     readonly displayName?: string,
   ) {}
-  /** Counted resources (scope nodes): a resource's state, added once with its number of records. */
-  readonly counted: StateCounts = {};
+  /** One resource with its worst state here and its number of records. */
   addResource(state: ComplianceState, records: number): void {
     this.records += records;
     this.state = worse(this.state, state);
     this.counted[state] = (this.counted[state] ?? 0) + 1;
   }
-  add(resourceKey: string, state: ComplianceState): void {
-    this.records++;
-    this.state = worse(this.state, state);
-    this.resources.set(resourceKey, worse(this.resources.get(resourceKey), state));
-  }
   toRollUp(): RollUp {
-    const resources: StateCounts = { ...this.counted };
-    for (const s of this.resources.values()) resources[s] = (resources[s] ?? 0) + 1;
-    const r: RollUp = { kind: this.kind, id: this.id, complianceState: this.state, resources: sortCounts(resources), compliancePercentage: compliancePercentage(resources), records: this.records };
+    const resources = sortCounts(this.counted);
+    const r: RollUp = { kind: this.kind, id: this.id, complianceState: this.state, resources, compliancePercentage: compliancePercentage(resources), records: this.records };
     if (this.displayName !== undefined) r.displayName = this.displayName;
     return r;
+  }
+}
+
+/**
+ * Worst state per resource slot within one group of records (one assignment, one policy, or all): ranks in a typed
+ * array indexed by slot, so a record costs no map operation; `flush` hands each touched resource to a node.
+ */
+class GroupRanks {
+  readonly #rank: Uint8Array;
+  readonly #records: Uint32Array;
+  readonly #touched: number[] = [];
+  constructor(slots: number) {
+    this.#rank = new Uint8Array(slots);
+    this.#records = new Uint32Array(slots);
+  }
+  add(slot: number, state: ComplianceState): void {
+    const r = RANK[state] + 1;
+    const at = this.#rank[slot]!;
+    if (at === 0) this.#touched.push(slot);
+    if (r > at) this.#rank[slot] = r;
+    this.#records[slot]!++;
+  }
+  /** The worst state of a slot (while it is not flushed). */
+  stateOf(slot: number): ComplianceState {
+    return BY_RANK[this.#rank[slot]! - 1]!;
+  }
+  recordsOf(slot: number): number {
+    return this.#records[slot]!;
+  }
+  /** Slots in order of first record. */
+  slots(): readonly number[] {
+    return this.#touched;
+  }
+  flush(node: Node): void {
+    for (const slot of this.#touched) {
+      node.addResource(BY_RANK[this.#rank[slot]! - 1]!, this.#records[slot]!);
+      this.#rank[slot] = 0;
+      this.#records[slot] = 0;
+    }
+    this.#touched.length = 0;
   }
 }
 
@@ -79,25 +115,55 @@ export function summarize(
   ancestorsOf: (record: ComplianceRecord) => readonly string[],
   scopeInfo: (scopeId: string) => ScopeInfo | undefined,
 ): ComplianceSummary {
+  // Records come grouped by assignment and member (evaluate() and mergeReports sort them so); other input is sorted.
+  const grouped = isGrouped(records) ? records : [...records].sort(compareRecords);
+  // Resources as slots: snapshot ids are unique ignoring case, so the id as written is a stable key (its hash cached).
+  const slotOf = new Map<string, number>();
+  const ids: string[] = [];
+  const all = new GroupRanks(grouped.length);
+  const inAssignment = new GroupRanks(grouped.length);
+  const inPolicy = new GroupRanks(grouped.length);
+  const slotRecords: ComplianceRecord[] = [];
   const total = new Node('tenant', '/');
   const assignments = new Map<string, Node>();
   const policies = new Map<string, Node>();
+  let assignment: Node | undefined;
+  let policy: Node | undefined;
+  for (let i = 0; i < grouped.length; i++) {
+    const r = grouped[i]!;
+    const prev = grouped[i - 1];
+    const state = r.complianceState;
+    const newAssignment = prev === undefined || !sameKey(prev.policyAssignmentId, r.policyAssignmentId);
+    if (newAssignment || !sameKey(prev.policyDefinitionReferenceId ?? '', r.policyDefinitionReferenceId ?? '')) {
+      if (policy !== undefined) inPolicy.flush(policy);
+      const a = r.policyAssignmentId;
+      const pid = r.policyDefinitionReferenceId === undefined ? a : `${a}#${r.policyDefinitionReferenceId}`;
+      policy = policies.get(pid.toLowerCase());
+      if (policy === undefined) policies.set(pid.toLowerCase(), (policy = new Node('policy', pid, r.policyDefinitionDisplayName)));
+      if (newAssignment) {
+        if (assignment !== undefined) inAssignment.flush(assignment);
+        assignment = assignments.get(a.toLowerCase());
+        if (assignment === undefined) assignments.set(a.toLowerCase(), (assignment = new Node('assignment', a, r.policyAssignmentName)));
+      }
+    }
+    let slot = slotOf.get(r.resourceId);
+    if (slot === undefined) {
+      slotOf.set(r.resourceId, (slot = ids.length));
+      ids.push(r.resourceId);
+      slotRecords.push(r);
+    }
+    all.add(slot, state);
+    inAssignment.add(slot, state);
+    inPolicy.add(slot, state);
+  }
+  if (policy !== undefined) inPolicy.flush(policy);
+  if (assignment !== undefined) inAssignment.flush(assignment);
+
+  // Scope nodes count each resource once, with its worst state overall, in order of first record.
   const scopes = new Map<string, Node>();
   const scopeNodes = new Map<readonly string[], Node[]>();
-  const perResource = new Map<string, { nodes: Node[]; records: number }>();
-  for (const r of records) {
-    // Snapshot ids are unique ignoring case, so the id as written is a stable key (and its hash is cached).
-    const key = r.resourceId;
-    total.add(key, r.complianceState);
-    const a = r.policyAssignmentId;
-    let an = assignments.get(a.toLowerCase());
-    if (an === undefined) assignments.set(a.toLowerCase(), (an = new Node('assignment', a, r.policyAssignmentName)));
-    an.add(key, r.complianceState);
-    const pid = r.policyDefinitionReferenceId === undefined ? a : `${a}#${r.policyDefinitionReferenceId}`;
-    let pn = policies.get(pid.toLowerCase());
-    if (pn === undefined) policies.set(pid.toLowerCase(), (pn = new Node('policy', pid, r.policyDefinitionDisplayName)));
-    pn.add(key, r.complianceState);
-    const ancestors = ancestorsOf(r);
+  for (const slot of all.slots()) {
+    const ancestors = ancestorsOf(slotRecords[slot]!);
     let nodes = scopeNodes.get(ancestors);
     if (nodes === undefined) {
       nodes = [];
@@ -110,22 +176,43 @@ export function summarize(
       }
       scopeNodes.set(ancestors, nodes);
     }
-    // Every record of a resource has the same ancestors: scope nodes count each resource once, after the loop.
-    const seen = perResource.get(key);
-    if (seen === undefined) perResource.set(key, { nodes, records: 1 });
-    else seen.records++;
+    for (const sn of nodes) sn.addResource(all.stateOf(slot), all.recordsOf(slot));
   }
-  for (const [key, { nodes, records: n }] of perResource) {
-    const state = total.resources.get(key)!;
-    for (const sn of nodes) sn.addResource(state, n);
+  // The resource view: each resource's worst state across every applicable policy (digest §10.2), by lower-cased id.
+  const byResource = all.slots().map((slot) => ({ resourceId: ids[slot]!, complianceState: all.stateOf(slot) }));
+  let ordered = true;
+  for (let i = 1; i < byResource.length && ordered; i++) ordered = compareIdsIgnoringCase(byResource[i - 1]!.resourceId, byResource[i]!.resourceId) <= 0;
+  if (!ordered) {
+    const keys = new Map(byResource.map((e) => [e, e.resourceId.toLowerCase()]));
+    byResource.sort((x, y) => (keys.get(x)! < keys.get(y)! ? -1 : keys.get(x)! > keys.get(y)! ? 1 : 0));
   }
+  all.flush(total);
   const sorted = (m: Map<string, Node>) => [...m.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, n]) => n.toRollUp());
   const t = total.toRollUp();
-  // The resource view: each resource's worst state across every applicable policy (digest §10.2).
-  const byResource = [...total.resources.entries()]
-    .map(([resourceId, complianceState]) => ({ resourceId, complianceState }))
-    .sort((x, y) => (x.resourceId.toLowerCase() < y.resourceId.toLowerCase() ? -1 : x.resourceId.toLowerCase() > y.resourceId.toLowerCase() ? 1 : 0));
-  return { records: records.length, resources: t.resources, compliancePercentage: t.compliancePercentage, assignments: sorted(assignments), policies: sorted(policies), scopes: sorted(scopes), byResource };
+  return { records: grouped.length, resources: t.resources, compliancePercentage: t.compliancePercentage, assignments: sorted(assignments), policies: sorted(policies), scopes: sorted(scopes), byResource };
+}
+
+/** Equal ignoring case; the same string (records of one member share theirs) without lower-casing. */
+function sameKey(a: string, b: string): boolean {
+  return a === b || (a.length === b.length && a.toLowerCase() === b.toLowerCase());
+}
+
+/** Each (assignment, member) and each assignment forms one contiguous run of records. */
+function isGrouped(records: readonly ComplianceRecord[]): boolean {
+  const seenAssignments = new Set<string>();
+  const seenPolicies = new Set<string>();
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i]!;
+    const prev = records[i - 1];
+    const newAssignment = prev === undefined || !sameKey(prev.policyAssignmentId, r.policyAssignmentId);
+    if (!newAssignment && sameKey(prev.policyDefinitionReferenceId ?? '', r.policyDefinitionReferenceId ?? '')) continue;
+    const a = r.policyAssignmentId.toLowerCase();
+    const p = `${a}#${(r.policyDefinitionReferenceId ?? '').toLowerCase()}`;
+    if (seenPolicies.has(p) || (newAssignment && seenAssignments.has(a))) return false;
+    seenPolicies.add(p);
+    seenAssignments.add(a);
+  }
+  return true;
 }
 
 /** The summary of records within a hierarchy: what evaluate() reports, and what mergeReports recomputes. */
@@ -136,14 +223,21 @@ export function summarizeInHierarchy(records: readonly ComplianceRecord[], hiera
     const kind = n.kind === 'managementGroup' ? 'managementGroup' : n.kind === 'subscription' ? 'subscription' : n.kind === 'resourceGroup' ? 'resourceGroup' : 'tenant';
     return n.displayName !== undefined ? { kind, displayName: n.displayName } : { kind };
   };
-  // One shared ancestor list per resource group (or subscription), so roll-ups parse no ids per record.
+  // One shared ancestor list per resource group (or subscription), so roll-ups parse no ids per record; found by the
+  // record's own strings first, by the lower-cased container id only for a string not seen before.
   const ancestorLists = new Map<string, readonly string[]>();
+  const bySubscription = new Map<string, Map<string | undefined, readonly string[]>>();
   const ancestorsOf = (r: ComplianceRecord): readonly string[] => {
     if (r.subscriptionId === undefined) return hierarchy.ancestorsOf(r.resourceId);
+    let byGroup = bySubscription.get(r.subscriptionId);
+    if (byGroup === undefined) bySubscription.set(r.subscriptionId, (byGroup = new Map()));
+    let list = byGroup.get(r.resourceGroup);
+    if (list !== undefined) return list;
     const container = r.resourceGroup === undefined ? `/subscriptions/${r.subscriptionId}` : `/subscriptions/${r.subscriptionId}/resourceGroups/${r.resourceGroup}`;
     const key = container.toLowerCase();
-    let list = ancestorLists.get(key);
+    list = ancestorLists.get(key);
     if (list === undefined) ancestorLists.set(key, (list = [hierarchy.node(container)?.id ?? container, ...hierarchy.ancestorsOf(container)]));
+    byGroup.set(r.resourceGroup, list);
     return list;
   };
   return summarize(records, ancestorsOf, scopeInfo);

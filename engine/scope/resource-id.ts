@@ -290,3 +290,32 @@ export function isUnderScope(resourceId: string, scopeId: string, hierarchy?: Sc
   }
   return false;
 }
+
+/** Case-insensitive order of ids, as `a.toLowerCase() < b.toLowerCase()`, without allocating for ASCII ids. */
+export function compareIdsIgnoringCase(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    let x = a.charCodeAt(i);
+    let y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 128 || y >= 128) {
+      const la = a.toLowerCase();
+      const lb = b.toLowerCase();
+      return la < lb ? -1 : la > lb ? 1 : 0;
+    }
+    if (x >= 65 && x <= 90) x += 32;
+    if (y >= 65 && y <= 90) y += 32;
+    if (x !== y) return x - y;
+  }
+  if (a.length === b.length) return 0;
+  // A longer string whose extra part is non-ASCII may lower-case to other lengths: compare exactly then.
+  const rest = a.length > b.length ? a.slice(n) : b.slice(n);
+  for (let i = 0; i < rest.length; i++) {
+    if (rest.charCodeAt(i) >= 128) {
+      const la = a.toLowerCase();
+      const lb = b.toLowerCase();
+      return la < lb ? -1 : la > lb ? 1 : 0;
+    }
+  }
+  return a.length - b.length;
+}

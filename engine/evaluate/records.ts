@@ -1,0 +1,191 @@
+// The record loop of evaluate(): resources in report order (lower-cased id), each evaluated by the members whose type
+// filter admits it. Every member appends to its own list, so each list comes out sorted by resource and the report
+// is the lists concatenated in (assignment, reference id) order — no sort of the records, no per-record string work.
+// A resource's records share one SourceRef; everything per member (record fields, messages, exemptions) is
+// prepared once.
+import type { Diagnostic } from '../diagnostics/index.js';
+import type { ComplianceRecord, ResourceView, SourceRef } from '../model/index.js';
+import type { ResourceSource } from '../load/snapshot.js';
+import type { PreparedAssignment, PreparedExemption, PreparedMember } from './assignments.js';
+import { evaluateResource, type EvaluateOptions } from './resource.js';
+import type { EvaluationContext } from './runtime.js';
+import { overrideEffect, resourceSelectorsMatch } from './selectors.js';
+import { compareIdsIgnoringCase } from '../scope/resource-id.js';
+
+/** One member of one assignment, prepared for the loop. */
+export interface MemberRun {
+  readonly assignment: PreparedAssignment;
+  readonly member: PreparedMember;
+  /** Prepared-order indexes (diagnostics keep a single run's order by them). */
+  readonly ai: number;
+  readonly mi: number;
+  readonly types: readonly string[] | undefined;
+  readonly contextOf: (view: ResourceView) => EvaluationContext;
+  /** The assignment's nonComplianceMessage for this member. */
+  readonly message: string | undefined;
+  /** Active exemptions of the assignment that cover this member (their scope and selectors are checked per resource). */
+  readonly exemptions: readonly PreparedExemption[];
+  readonly records: ComplianceRecord[];
+  /** Lower-cased (assignment id, reference id): the records' sort key above the resource. */
+  readonly key: readonly [string, string];
+  /** First occurrence of each record-level diagnostic: code + message → (type rank, snapshot position). */
+  readonly diagnostics: Map<string, { diagnostic: Diagnostic; typeRank: number; position: number; view: ResourceView }>;
+}
+
+export interface MemberRunInput {
+  assignment: PreparedAssignment;
+  member: PreparedMember;
+  ai: number;
+  mi: number;
+  contextOf: (view: ResourceView) => EvaluationContext;
+  message: string | undefined;
+}
+
+export function memberRun(i: MemberRunInput): MemberRun {
+  const ref = i.member.referenceId?.toLowerCase();
+  return {
+    ...i,
+    types: i.member.types === undefined ? undefined : [...i.member.types],
+    exemptions: i.assignment.exemptions.filter((x) => x.active && (x.referenceIds.size === 0 || (ref !== undefined && x.referenceIds.has(ref)))),
+    records: [],
+    key: [i.assignment.id.toLowerCase(), ref ?? ''],
+    diagnostics: new Map(),
+  };
+}
+
+/** The views in report order (by lower-cased id); already-ordered input (common for exports) is only checked. */
+export function inIdOrder(views: readonly ResourceView[]): readonly ResourceView[] {
+  let sorted = true;
+  for (let i = 1; i < views.length && sorted; i++) sorted = compareIdsIgnoringCase(views[i - 1]!.id, views[i]!.id) <= 0;
+  if (sorted) return views;
+  // Keys computed once, not per comparison; released when the order is known.
+  const keys = views.map((v) => v.id.toLowerCase());
+  const order = Array.from(views.keys()).sort((x, y) => (keys[x]! < keys[y]! ? -1 : keys[x]! > keys[y]! ? 1 : x - y));
+  return order.map((i) => views[i]!);
+}
+
+export interface RecordLoopInput {
+  runs: readonly MemberRun[];
+  resources: readonly ResourceView[];
+  /** Snapshot position of each view (its source, and a single run's diagnostic order). */
+  positionOf: (view: ResourceView) => number | undefined;
+  sources: readonly (ResourceSource | undefined)[];
+  options: EvaluateOptions;
+}
+
+/** Evaluates every (member, resource) pair; records land in each run's `records`, diagnostics in its `diagnostics`. */
+export function runRecords({ runs, resources, positionOf, sources, options }: RecordLoopInput): void {
+  const untyped = runs.filter((r) => r.types === undefined);
+  const byType = new Map<string, MemberRun[]>();
+  for (const run of runs) for (const t of run.types ?? []) byType.set(t, []);
+  // Each type's runs in prepared order (the order does not change the records, only their lists).
+  for (const run of runs) for (const t of run.types ?? []) if (!byType.get(t)!.includes(run)) byType.get(t)!.push(run);
+  const runsOf = new Map<string, readonly MemberRun[]>();
+  const candidates = untyped.length > 0 ? resources : resources.filter((v) => byType.has(v.typeLower));
+  for (const view of inIdOrder(candidates)) {
+    let list = runsOf.get(view.typeLower);
+    if (list === undefined) runsOf.set(view.typeLower, (list = [...(byType.get(view.typeLower) ?? []), ...untyped]));
+    let source: SourceRef | null | undefined;
+    for (const run of list) {
+      const a = run.assignment;
+      if (!a.inScope(view) || a.notScopes.some((n) => n(view)) || !resourceSelectorsMatch(a.doc.resourceSelectors, view)) continue;
+      const m = run.member;
+      const override = a.doc.overrides.length === 0 ? undefined : overrideEffect(a.doc.overrides, view, m.referenceId);
+      const policy = override === undefined ? m.policy : m.variants.get(override.toLowerCase()) ?? m.policy;
+      options.context = run.contextOf(view);
+      const result = evaluateResource(policy, view, options);
+      if (result.complianceState === 'NotApplicable') continue;
+      if (result.diagnostics.length > 0) noteDiagnostics(run, result.diagnostics, view, positionOf(view) ?? -1);
+      // Assigned key by key (no spreads): the same key order as the documented record shape, one allocation.
+      const record = { resourceId: view.id, resourceType: view.type } as ComplianceRecord;
+      if (view.location !== undefined && view.location !== '') record.resourceLocation = view.location;
+      if (view.resourceGroup !== undefined) record.resourceGroup = view.resourceGroup;
+      if (view.subscriptionId !== undefined) record.subscriptionId = view.subscriptionId;
+      record.policyAssignmentId = a.id;
+      if (a.name !== undefined) record.policyAssignmentName = a.name;
+      record.policyAssignmentScope = a.doc.scope;
+      record.policyDefinitionId = m.definitionId;
+      if (m.definitionName !== undefined) record.policyDefinitionName = m.definitionName;
+      if (m.displayName !== undefined) record.policyDefinitionDisplayName = m.displayName;
+      if (a.setDefinitionId !== undefined) record.policySetDefinitionId = a.setDefinitionId;
+      if (m.referenceId !== undefined) record.policyDefinitionReferenceId = m.referenceId;
+      if (m.groupNames.length > 0) record.policyDefinitionGroupNames = m.groupNames;
+      record.effect = result.effect;
+      record.complianceState = result.complianceState;
+      record.reasons = result.reasons;
+      const exemption = run.exemptions.length === 0 ? undefined : run.exemptions.find((x) => x.covers(view) && resourceSelectorsMatch(x.doc.resourceSelectors, view));
+      if (exemption !== undefined) {
+        // Exempt resources are still evaluated; the state reported is Exempt (exemption-structure.md).
+        record.exemption = {
+          id: exemption.doc.id ?? exemption.doc.scope,
+          category: exemption.doc.exemptionCategory,
+          ...(exemption.doc.expiresOn !== undefined ? { expiresOn: exemption.doc.expiresOn } : {}),
+        };
+        record.reasons = [{ kind: 'note', message: `Exempt (${exemption.doc.exemptionCategory}) by ${record.exemption.id}; the evaluation said ${result.complianceState}.` }, ...result.reasons];
+        record.complianceState = 'Exempt';
+      } else if (result.complianceState === 'NonCompliant' && run.message !== undefined) record.nonComplianceMessage = run.message;
+      if (source === undefined) source = sourceRef(sources[positionOf(view) ?? -1]);
+      if (source !== null) record.source = source;
+      run.records.push(record);
+    }
+  }
+}
+
+/** The record's source, shared by all records of the resource; null when it was not read from a file. */
+function sourceRef(src: ResourceSource | undefined): SourceRef | null {
+  if (src === undefined || src.file === undefined) return null;
+  const source: SourceRef = { file: src.file, index: src.index };
+  if (src.line !== undefined) source.line = src.line;
+  if (src.column !== undefined) source.column = src.column;
+  if (src.pointer !== undefined) source.pointer = src.pointer;
+  return source;
+}
+
+function noteDiagnostics(run: MemberRun, found: readonly Diagnostic[], view: ResourceView, position: number): void {
+  const typeRank = run.types === undefined ? 0 : run.types.indexOf(view.typeLower);
+  for (const d of found) {
+    if (d.severity === 'info') continue;
+    const key = `${d.code}\u0000${d.message}`;
+    const seen = run.diagnostics.get(key);
+    if (seen === undefined || typeRank < seen.typeRank || (typeRank === seen.typeRank && position < seen.position)) run.diagnostics.set(key, { diagnostic: d, typeRank, position, view });
+  }
+}
+
+/** The records of all runs in report order: (assignment id, reference id, resource id), each ignoring case. */
+export function concatenateRecords(runs: readonly MemberRun[]): ComplianceRecord[] {
+  const ordered = [...runs].sort((x, y) => cmp(x.key[0], y.key[0]) || cmp(x.key[1], y.key[1]));
+  const out: ComplianceRecord[] = [];
+  for (const run of ordered) for (const r of run.records) out.push(r);
+  // Two runs with the same key (the same assignment given twice) interleave by resource: the general sort then.
+  for (let i = 1; i < ordered.length; i++) if (cmp(ordered[i - 1]!.key[0], ordered[i]!.key[0]) === 0 && cmp(ordered[i - 1]!.key[1], ordered[i]!.key[1]) === 0) return out.sort(compareRecords);
+  return out;
+}
+
+/**
+ * Record-level diagnostics in a single run's order: members in prepared order, within a member by the resource's
+ * type rank and snapshot position; each (code, message) once, and not when already among `diagnostics`.
+ */
+export function orderedRecordDiagnostics(runs: readonly MemberRun[], diagnostics: Diagnostic[]): { diagnostic: Diagnostic; run: MemberRun; typeRank: number; view: ResourceView }[] {
+  const out: { diagnostic: Diagnostic; run: MemberRun; typeRank: number; view: ResourceView }[] = [];
+  for (const run of runs) {
+    const found = [...run.diagnostics.values()].sort((x, y) => x.typeRank - y.typeRank || x.position - y.position);
+    for (const f of found) {
+      if (diagnostics.some((x) => x.code === f.diagnostic.code && x.message === f.diagnostic.message)) continue;
+      diagnostics.push(f.diagnostic);
+      out.push({ diagnostic: f.diagnostic, run, typeRank: f.typeRank, view: f.view });
+    }
+  }
+  return out;
+}
+
+export function compareRecords(x: ComplianceRecord, y: ComplianceRecord): number {
+  return (
+    cmp(x.policyAssignmentId.toLowerCase(), y.policyAssignmentId.toLowerCase()) ||
+    cmp((x.policyDefinitionReferenceId ?? '').toLowerCase(), (y.policyDefinitionReferenceId ?? '').toLowerCase()) ||
+    compareIdsIgnoringCase(x.resourceId, y.resourceId)
+  );
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
