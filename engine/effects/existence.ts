@@ -13,6 +13,8 @@ export interface RelatedQuery {
   /** details.resourceGroupName, evaluated. */
   resourceGroupName?: string;
   existenceScope: ExistenceScope;
+  /** The primary's id lower-cased, when the caller has it (saves lower-casing per lookup). */
+  primaryIdLower?: string;
 }
 
 export interface RelatedLookup {
@@ -26,7 +28,7 @@ const EMPTY: readonly ResourceView[] = Object.freeze([]);
 const MAX_CACHED_MATCHERS = 256;
 
 /**
- * Where a resource hangs: its parent resource (child types), the resource it extends (extension
+ * Where a resource hangs, lower-cased: its parent resource (child types), the resource it extends (extension
  * resources), or its container (resource group, subscription, management group, tenant).
  */
 export function attachmentOf(id: string): { parent: string; extendsResource: boolean } {
@@ -35,20 +37,20 @@ export function attachmentOf(id: string): { parent: string; extendsResource: boo
   if (at === -1) {
     // A container: a resource group hangs under its subscription.
     const rg = lower.indexOf('/resourcegroups/');
-    return { parent: rg === -1 ? '' : id.slice(0, rg), extendsResource: false };
+    return { parent: rg === -1 ? '' : lower.slice(0, rg), extendsResource: false };
   }
-  const base = id.slice(0, at);
-  const segments = id.slice(at + PROVIDERS.length).split('/');
-  if (segments.length > 3) {
-    // NS/t1/n1/t2/n2…: the parent is the same id without its last type/name pair.
-    return { parent: base + PROVIDERS + segments.slice(0, segments.length - 2).join('/'), extendsResource: false };
+  // NS/t1/n1/t2/n2…: a child's parent is the same id without its last type/name pair.
+  let slashes = 0;
+  for (let i = at + PROVIDERS.length; i < lower.length; i++) if (lower.charCodeAt(i) === 47) slashes++;
+  if (slashes > 2) {
+    const last = lower.lastIndexOf('/');
+    return { parent: lower.slice(0, lower.lastIndexOf('/', last - 1)), extendsResource: false };
   }
-  return { parent: base, extendsResource: base.toLowerCase().includes(PROVIDERS) };
+  const base = lower.slice(0, at);
+  return { parent: base, extendsResource: base.includes(PROVIDERS) };
 }
 
-function push(map: Map<string, Map<string, ResourceView[]>>, type: string, key: string, view: ResourceView): void {
-  let byKey = map.get(type);
-  if (byKey === undefined) map.set(type, (byKey = new Map()));
+function push(byKey: Map<string, ResourceView[]>, key: string, view: ResourceView): void {
   const list = byKey.get(key);
   if (list === undefined) byKey.set(key, [view]);
   else list.push(view);
@@ -60,12 +62,48 @@ function resourceGroupKey(view: ResourceView): string | undefined {
   return `/subscriptions/${view.subscriptionId}/resourcegroups/${view.resourceGroup}`.toLowerCase();
 }
 
+/** The placements of one related type, built the first time the type is looked up. */
+class TypeIndex {
+  readonly byParent = new Map<string, ResourceView[]>();
+  #byResourceGroup: Map<string, ResourceView[]> | undefined;
+  #bySubscription: Map<string, ResourceView[]> | undefined;
+  /** Instances extend other resources (Microsoft.Security/assessments …). */
+  readonly extension: boolean;
+  constructor(readonly views: readonly ResourceView[]) {
+    let extension = false;
+    for (const v of views) {
+      const { parent, extendsResource } = attachmentOf(v.id);
+      if (extendsResource) extension = true;
+      push(this.byParent, parent, v);
+    }
+    this.extension = extension;
+  }
+  get byResourceGroup(): Map<string, ResourceView[]> {
+    if (this.#byResourceGroup === undefined) {
+      this.#byResourceGroup = new Map();
+      for (const v of this.views) {
+        const rg = resourceGroupKey(v);
+        if (rg !== undefined) push(this.#byResourceGroup, rg, v);
+      }
+    }
+    return this.#byResourceGroup;
+  }
+  get bySubscription(): Map<string, ResourceView[]> {
+    if (this.#bySubscription === undefined) {
+      this.#bySubscription = new Map();
+      for (const v of this.views) if (v.subscriptionId !== undefined) push(this.#bySubscription, v.subscriptionId.toLowerCase(), v);
+    }
+    return this.#bySubscription;
+  }
+}
+
+/**
+ * The related-resource index: resources grouped by type once; a type's placements (by parent, resource group,
+ * subscription) are indexed when the type is first looked up, so types no rule relates to cost one list push each.
+ */
 export class RelatedIndex implements RelatedLookup {
-  private readonly byParent = new Map<string, Map<string, ResourceView[]>>();
-  private readonly byResourceGroup = new Map<string, Map<string, ResourceView[]>>();
-  private readonly bySubscription = new Map<string, Map<string, ResourceView[]>>();
-  /** Types whose instances extend other resources (Microsoft.Security/assessments …). */
-  private readonly extensionTypes = new Set<string>();
+  private readonly byType = new Map<string, ResourceView[]>();
+  private readonly indexes = new Map<string, TypeIndex>();
   private readonly matchers = new Map<string, (r: ResourceView) => boolean>();
 
   constructor(resources: Iterable<ResourceView>) {
@@ -73,34 +111,43 @@ export class RelatedIndex implements RelatedLookup {
   }
 
   add(view: ResourceView): void {
-    const type = view.typeLower;
-    const { parent, extendsResource } = attachmentOf(view.id);
-    if (extendsResource) this.extensionTypes.add(type);
-    push(this.byParent, type, parent.toLowerCase(), view);
-    const rg = resourceGroupKey(view);
-    if (rg !== undefined) push(this.byResourceGroup, type, rg, view);
-    if (view.subscriptionId !== undefined) push(this.bySubscription, type, view.subscriptionId.toLowerCase(), view);
+    const list = this.byType.get(view.typeLower);
+    if (list === undefined) this.byType.set(view.typeLower, [view]);
+    else list.push(view);
+    this.indexes.delete(view.typeLower);
   }
 
   knows(type: string): boolean {
-    return this.byParent.has(type.toLowerCase());
+    return this.byType.has(type.toLowerCase());
+  }
+
+  private index(type: string): TypeIndex | undefined {
+    let ix = this.indexes.get(type);
+    if (ix === undefined) {
+      const views = this.byType.get(type);
+      if (views === undefined) return undefined;
+      this.indexes.set(type, (ix = new TypeIndex(views)));
+    }
+    return ix;
   }
 
   find(q: RelatedQuery): readonly ResourceView[] {
     const type = q.type.toLowerCase();
+    const ix = this.index(type);
+    if (ix === undefined) return EMPTY;
     const p = q.primary;
     let pool: readonly ResourceView[] | undefined;
-    if (type.startsWith(p.typeLower + '/') || this.extensionTypes.has(type)) {
+    if (ix.extension || (type.length > p.typeLower.length && type.charCodeAt(p.typeLower.length) === 47 && type.startsWith(p.typeLower))) {
       // Underneath the evaluated resource: a child type or an extension resource on it.
-      pool = this.byParent.get(type)?.get(p.id.toLowerCase());
+      pool = ix.byParent.get(q.primaryIdLower ?? p.id.toLowerCase());
     } else if (q.existenceScope === 'subscription') {
-      pool = p.subscriptionId === undefined ? undefined : this.bySubscription.get(type)?.get(p.subscriptionId.toLowerCase());
+      pool = p.subscriptionId === undefined ? undefined : ix.bySubscription.get(p.subscriptionId.toLowerCase());
     } else if (p.subscriptionId !== undefined && (q.resourceGroupName !== undefined || p.resourceGroup !== undefined)) {
       const rg = q.resourceGroupName ?? p.resourceGroup!;
-      pool = this.byResourceGroup.get(type)?.get(`/subscriptions/${p.subscriptionId}/resourcegroups/${rg}`.toLowerCase());
+      pool = ix.byResourceGroup.get(`/subscriptions/${p.subscriptionId}/resourcegroups/${rg}`.toLowerCase());
     } else if (p.subscriptionId !== undefined) {
       // A subscription evaluated with the default scope: resources directly under it.
-      pool = this.byParent.get(type)?.get(`/subscriptions/${p.subscriptionId}`.toLowerCase());
+      pool = ix.byParent.get(`/subscriptions/${p.subscriptionId}`.toLowerCase());
     }
     if (pool === undefined) return EMPTY;
     if (q.name === undefined) return pool;

@@ -86,6 +86,7 @@ export function runRecords({ runs, resources, positionOf, sources, options }: Re
     let list = runsOf.get(view.typeLower);
     if (list === undefined) runsOf.set(view.typeLower, (list = [...(byType.get(view.typeLower) ?? []), ...untyped]));
     let source: SourceRef | null | undefined;
+    options.idLower = view.id.toLowerCase();
     for (const run of list) {
       const a = run.assignment;
       if (!a.inScope(view) || a.notScopes.some((n) => n(view)) || !resourceSelectorsMatch(a.doc.resourceSelectors, view)) continue;
