@@ -222,7 +222,7 @@ export function evaluateDetailed(input: EvaluateInput, options: DetailedOptions 
       runs.push(memberRun({ assignment: a, member: m, ai, mi, contextOf: surroundings.contextsFor(now, policyInfo(a, m)), message: nonComplianceMessage(a.doc, m.referenceId) }));
     });
   });
-  runRecords({ runs, resources, positionOf: (v) => positions.get(v), sources: snapshot.sources, options: { related } });
+  const resourceOrder = runRecords({ runs, resources, positionOf: (v) => positions.get(v), sources: snapshot.sources, options: { related } });
   const records = concatenateRecords(runs);
   const recordDiagnostics: RecordDiagnosticOrigin[] = orderedRecordDiagnostics(runs, diagnostics).map((o) => ({
     diagnostic: o.diagnostic,
@@ -233,7 +233,7 @@ export function evaluateDetailed(input: EvaluateInput, options: DetailedOptions 
   }));
 
   // A shard's summary is recomputed after the merge: an empty one here.
-  const summary: ComplianceSummary = options.summary === false ? summarize([], () => [], () => undefined) : summarizeInHierarchy(records, snapshot.hierarchy);
+  const summary: ComplianceSummary = options.summary === false ? summarize([], () => [], () => undefined) : summarizeInHierarchy(records, snapshot.hierarchy, resourceOrder);
   const report: ComplianceReport = { evaluatedAt: now, results: records, summary, diagnostics: [...snapshot.diagnostics, ...diagnostics], scopes: scopeNodesOf(snapshot.hierarchy) };
 
   const assignmentsById = new Map(assignments.map((a) => [a.id.toLowerCase(), a]));

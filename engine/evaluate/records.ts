@@ -73,8 +73,11 @@ export interface RecordLoopInput {
   options: EvaluateOptions;
 }
 
-/** Evaluates every (member, resource) pair; records land in each run's `records`, diagnostics in its `diagnostics`. */
-export function runRecords({ runs, resources, positionOf, sources, options }: RecordLoopInput): void {
+/**
+ * Evaluates every (member, resource) pair; records land in each run's `records`, diagnostics in its `diagnostics`.
+ * Returns the ids of the resources visited, in report order (the roll-ups' resource order).
+ */
+export function runRecords({ runs, resources, positionOf, sources, options }: RecordLoopInput): string[] {
   const untyped = runs.filter((r) => r.types === undefined);
   const byType = new Map<string, MemberRun[]>();
   for (const run of runs) for (const t of run.types ?? []) byType.set(t, []);
@@ -82,7 +85,9 @@ export function runRecords({ runs, resources, positionOf, sources, options }: Re
   for (const run of runs) for (const t of run.types ?? []) if (!byType.get(t)!.includes(run)) byType.get(t)!.push(run);
   const runsOf = new Map<string, readonly MemberRun[]>();
   const candidates = untyped.length > 0 ? resources : resources.filter((v) => byType.has(v.typeLower));
+  const visited: string[] = [];
   for (const view of inIdOrder(candidates)) {
+    visited.push(view.id);
     let list = runsOf.get(view.typeLower);
     if (list === undefined) runsOf.set(view.typeLower, (list = [...(byType.get(view.typeLower) ?? []), ...untyped]));
     let source: SourceRef | null | undefined;
@@ -130,6 +135,7 @@ export function runRecords({ runs, resources, positionOf, sources, options }: Re
       run.records.push(record);
     }
   }
+  return visited;
 }
 
 /** The record's source, shared by all records of the resource; null when it was not read from a file. */

@@ -2,7 +2,7 @@
 // and the compliance percentage counts distinct resources.
 import type { ComplianceRecord, ComplianceState, ComplianceSummary, RollUp, RollUpKind, ScopeNode, StateCounts } from '../model/index.js';
 import { Hierarchy, type HierarchyNode } from '../scope/hierarchy.js';
-import { compareIdsIgnoringCase, resourceIdKey } from '../scope/resource-id.js';
+import { resourceIdKey } from '../scope/resource-id.js';
 import { compareRecords } from './records.js';
 
 /** Higher wins: NonCompliant > Compliant > Error > Conflict > Protected > Exempt > Unknown. */
@@ -66,11 +66,11 @@ class GroupRanks {
     this.#rank = new Uint8Array(slots);
     this.#records = new Uint32Array(slots);
   }
-  add(slot: number, state: ComplianceState): void {
-    const r = RANK[state] + 1;
+  /** `rank`: RANK[state] + 1. */
+  add(slot: number, rank: number): void {
     const at = this.#rank[slot]!;
     if (at === 0) this.#touched.push(slot);
-    if (r > at) this.#rank[slot] = r;
+    if (rank > at) this.#rank[slot] = rank;
     this.#records[slot]!++;
   }
   /** The worst state of a slot (while it is not flushed). */
@@ -114,27 +114,33 @@ export function summarize(
   records: readonly ComplianceRecord[],
   ancestorsOf: (record: ComplianceRecord) => readonly string[],
   scopeInfo: (scopeId: string) => ScopeInfo | undefined,
+  resourceOrder?: readonly string[],
 ): ComplianceSummary {
   // Records come grouped by assignment and member (evaluate() and mergeReports sort them so); other input is sorted.
   const grouped = isGrouped(records) ? records : [...records].sort(compareRecords);
   // Resources as slots: snapshot ids are unique ignoring case, so the id as written is a stable key (its hash cached).
   const slotOf = new Map<string, number>();
   const ids: string[] = [];
-  const all = new GroupRanks(grouped.length);
-  const inAssignment = new GroupRanks(grouped.length);
-  const inPolicy = new GroupRanks(grouped.length);
-  const slotRecords: ComplianceRecord[] = [];
+  // Known order of the resources (evaluate() visits them so): slots in that order make byResource need no sort.
+  if (resourceOrder !== undefined) for (const id of resourceOrder) if (!slotOf.has(id)) slotOf.set(id, ids.push(id) - 1);
+  const ordered = ids.length;
+  const slots = grouped.length + ordered;
+  const all = new GroupRanks(slots);
+  const inAssignment = new GroupRanks(slots);
+  const inPolicy = new GroupRanks(slots);
+  /** The first record of each slot (its ancestors are the resource's). */
+  const slotRecords: (ComplianceRecord | undefined)[] = new Array(ids.length);
   const total = new Node('tenant', '/');
   const assignments = new Map<string, Node>();
   const policies = new Map<string, Node>();
   let assignment: Node | undefined;
   let policy: Node | undefined;
+  let prev: ComplianceRecord | undefined;
   for (let i = 0; i < grouped.length; i++) {
     const r = grouped[i]!;
-    const prev = grouped[i - 1];
-    const state = r.complianceState;
+    const rank = RANK[r.complianceState] + 1;
     const newAssignment = prev === undefined || !sameKey(prev.policyAssignmentId, r.policyAssignmentId);
-    if (newAssignment || !sameKey(prev.policyDefinitionReferenceId ?? '', r.policyDefinitionReferenceId ?? '')) {
+    if (newAssignment || !sameKey(prev!.policyDefinitionReferenceId ?? '', r.policyDefinitionReferenceId ?? '')) {
       if (policy !== undefined) inPolicy.flush(policy);
       const a = r.policyAssignmentId;
       const pid = r.policyDefinitionReferenceId === undefined ? a : `${a}#${r.policyDefinitionReferenceId}`;
@@ -147,14 +153,12 @@ export function summarize(
       }
     }
     let slot = slotOf.get(r.resourceId);
-    if (slot === undefined) {
-      slotOf.set(r.resourceId, (slot = ids.length));
-      ids.push(r.resourceId);
-      slotRecords.push(r);
-    }
-    all.add(slot, state);
-    inAssignment.add(slot, state);
-    inPolicy.add(slot, state);
+    if (slot === undefined) slotOf.set(r.resourceId, (slot = ids.push(r.resourceId) - 1));
+    slotRecords[slot] ??= r;
+    all.add(slot, rank);
+    inAssignment.add(slot, rank);
+    inPolicy.add(slot, rank);
+    prev = r;
   }
   if (policy !== undefined) inPolicy.flush(policy);
   if (assignment !== undefined) inAssignment.flush(assignment);
@@ -179,13 +183,15 @@ export function summarize(
     for (const sn of nodes) sn.addResource(all.stateOf(slot), all.recordsOf(slot));
   }
   // The resource view: each resource's worst state across every applicable policy (digest §10.2), by lower-cased id.
-  const byResource = all.slots().map((slot) => ({ resourceId: ids[slot]!, complianceState: all.stateOf(slot) }));
-  let ordered = true;
-  for (let i = 1; i < byResource.length && ordered; i++) ordered = compareIdsIgnoringCase(byResource[i - 1]!.resourceId, byResource[i]!.resourceId) <= 0;
-  if (!ordered) {
-    const keys = new Map(byResource.map((e) => [e, e.resourceId.toLowerCase()]));
-    byResource.sort((x, y) => (keys.get(x)! < keys.get(y)! ? -1 : keys.get(x)! > keys.get(y)! ? 1 : 0));
+  let order: number[];
+  if (resourceOrder !== undefined && all.slots().every((slot) => slot < ordered)) {
+    order = [];
+    for (let slot = 0; slot < ordered; slot++) if (all.recordsOf(slot) > 0) order.push(slot);
+  } else {
+    const keys = ids.map((id) => id.toLowerCase());
+    order = [...all.slots()].sort((x, y) => (keys[x]! < keys[y]! ? -1 : keys[x]! > keys[y]! ? 1 : 0));
   }
+  const byResource = order.map((slot) => ({ resourceId: ids[slot]!, complianceState: all.stateOf(slot) }));
   all.flush(total);
   const sorted = (m: Map<string, Node>) => [...m.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, n]) => n.toRollUp());
   const t = total.toRollUp();
@@ -201,11 +207,12 @@ function sameKey(a: string, b: string): boolean {
 function isGrouped(records: readonly ComplianceRecord[]): boolean {
   const seenAssignments = new Set<string>();
   const seenPolicies = new Set<string>();
-  for (let i = 0; i < records.length; i++) {
-    const r = records[i]!;
-    const prev = records[i - 1];
-    const newAssignment = prev === undefined || !sameKey(prev.policyAssignmentId, r.policyAssignmentId);
-    if (!newAssignment && sameKey(prev.policyDefinitionReferenceId ?? '', r.policyDefinitionReferenceId ?? '')) continue;
+  let prev: ComplianceRecord | undefined;
+  for (const r of records) {
+    const before = prev;
+    prev = r;
+    const newAssignment = before === undefined || !sameKey(before.policyAssignmentId, r.policyAssignmentId);
+    if (!newAssignment && sameKey(before.policyDefinitionReferenceId ?? '', r.policyDefinitionReferenceId ?? '')) continue;
     const a = r.policyAssignmentId.toLowerCase();
     const p = `${a}#${(r.policyDefinitionReferenceId ?? '').toLowerCase()}`;
     if (seenPolicies.has(p) || (newAssignment && seenAssignments.has(a))) return false;
@@ -216,7 +223,7 @@ function isGrouped(records: readonly ComplianceRecord[]): boolean {
 }
 
 /** The summary of records within a hierarchy: what evaluate() reports, and what mergeReports recomputes. */
-export function summarizeInHierarchy(records: readonly ComplianceRecord[], hierarchy: Hierarchy): ComplianceSummary {
+export function summarizeInHierarchy(records: readonly ComplianceRecord[], hierarchy: Hierarchy, resourceOrder?: readonly string[]): ComplianceSummary {
   const scopeInfo = (id: string): ScopeInfo | undefined => {
     const n = hierarchy.node(id);
     if (n === undefined) return undefined;
@@ -240,7 +247,7 @@ export function summarizeInHierarchy(records: readonly ComplianceRecord[], hiera
     byGroup.set(r.resourceGroup, list);
     return list;
   };
-  return summarize(records, ancestorsOf, scopeInfo);
+  return summarize(records, ancestorsOf, scopeInfo, resourceOrder);
 }
 
 /** The hierarchy as report.scopes: every node, sorted by lower-cased id. */
