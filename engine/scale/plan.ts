@@ -55,9 +55,14 @@ export function keepPlanFor(assignments: readonly PreparedAssignment[]): KeepPla
 
 // ── projection ──────────────────────────────────────────────────────────────────────────
 
-/** A node of the keep-tree: lower-cased key → subtree, or ALL (keep the value whole). */
-type KeepNode = Map<string, KeepNode | typeof ALL>;
+/**
+ * A node of the keep-tree: lower-cased key → subtree, or ALL (keep the value whole). Keys as written in the data are
+ * added as they are met (→ their subtree, or SKIP), so most lookups need no lower-casing; at most MAX_ALIASES each.
+ */
+type KeepNode = Map<string, KeepNode | typeof ALL | typeof SKIP> & { aliases?: number };
 const ALL = Symbol('all');
+const SKIP = Symbol('skip');
+const MAX_ALIASES = 256;
 
 /** Root fields every kept resource keeps whole (the view and the records read them). */
 const ROOT_KEEP = ['id', 'type', 'name', 'location', 'kind', 'apiversion', 'tags'];
@@ -67,11 +72,24 @@ function setKey(out: Record<string, unknown>, key: string, value: unknown): void
   else out[key] = value;
 }
 
+function childOf(node: KeepNode, key: string): KeepNode | typeof ALL | undefined {
+  const hit = node.get(key);
+  if (hit !== undefined) return hit === SKIP ? undefined : hit;
+  const lower = key.toLowerCase();
+  const child = lower === key ? undefined : node.get(lower);
+  const aliases = node.aliases ?? 0;
+  if (aliases < MAX_ALIASES) {
+    node.aliases = aliases + 1;
+    node.set(key, child ?? SKIP);
+  }
+  return child === SKIP ? undefined : child;
+}
+
 function projectObject(obj: Record<string, unknown>, node: KeepNode): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k in obj) {
     if (!Object.hasOwn(obj, k)) continue;
-    const child = node.get(k.toLowerCase());
+    const child = childOf(node, k);
     if (child === undefined) continue;
     const v = obj[k];
     if (child === ALL || v === null || typeof v !== 'object' || Array.isArray(v)) setKey(out, k, v);
@@ -118,7 +136,8 @@ export class Projector {
           node.set(lower, ALL);
           break;
         }
-        let next = existing;
+        // A tree is built whole before any projection adds SKIP aliases: a present entry is a subtree here.
+        let next = existing as KeepNode | undefined;
         if (next === undefined) node.set(lower, (next = new Map()));
         node = next;
       }

@@ -7,7 +7,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
 import type { ResourceView } from '../model/index.js';
 import { located, readFileBatches, resolveInputFiles, type LoadOptions, type ReadItem, type ResourceSource, type Snapshot } from '../load/snapshot.js';
 import { buildHierarchy, type HierarchyInput } from '../scope/hierarchy.js';
-import { isDiagnostic } from '../scope/resource-id.js';
+import { compareIdsIgnoringCase, isDiagnostic } from '../scope/resource-id.js';
 import { toResourceView, type ScopedResourceView } from '../scope/view.js';
 import { Projector, type KeepPlan } from './plan.js';
 import { idHash, ownerShard, routeId, type ShardSpec } from './route.js';
@@ -54,16 +54,17 @@ class IdIndex implements ReadonlyMap<string, number> {
   /** Ids read but not held: `has` knows them (a scope may name one), `get` does not. */
   readonly dropped = new Map<number, number>();
   constructor(readonly resources: readonly ResourceView[]) {}
+  /** `key`: an id in any case (ids compare ignoring case); `hash`: idHash(key) when the caller has it. */
   get(key: string, hash = idHash(key)): number | undefined {
     const at = this.#slots.get(hash);
-    if (at !== undefined && this.resources[at]!.id.toLowerCase() === key) return at;
-    return this.#overflow.size === 0 ? undefined : this.#overflow.get(key);
+    if (at !== undefined && compareIdsIgnoringCase(this.resources[at]!.id, key) === 0) return at;
+    return this.#overflow.size === 0 ? undefined : this.#overflow.get(key.toLowerCase());
   }
   has(key: string): boolean {
     return this.get(key) !== undefined || this.dropped.has(idHash(key));
   }
   set(key: string, at: number, h = idHash(key)): void {
-    if (this.#slots.has(h)) this.#overflow.set(key, at);
+    if (this.#slots.has(h)) this.#overflow.set(key.toLowerCase(), at);
     else this.#slots.set(h, at);
   }
   get size(): number {
@@ -101,6 +102,8 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
   const loadDiagnostics: KeyedDiagnostic[] = [];
   const readOrder: HierarchyInput[] = [];
   const containersNoted = new Set<string>();
+  /** The same, by the container's id as written: most resources find theirs without lower-casing it. */
+  const containersSeen = new Set<string>();
   const replacedFirst = new Map<string, OrderKey>();
   let read = 0;
   /** One copy of each type and location string across held resources. */
@@ -117,9 +120,10 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
   resolveDiagnostics.forEach((d, i) => loadDiagnostics.push({ key: [-1, i, 0], diagnostic: d }));
   const lineFilter = shard === undefined ? undefined : lineRouter(shard);
   const fileIndex = new Map(files.map((f, i) => [f, i]));
+  const byLineFiles = new Set(files.filter((f) => NDJSON.test(f)));
   const keyFromSource = (s: ResourceSource): OrderKey => {
     const f = fileIndex.get(s.file ?? '') ?? -1;
-    return NDJSON.test(s.file ?? '') ? [f, s.line ?? 0, pointerOrdinal(s.pointer)] : [f, s.index, 1];
+    return byLineFiles.has(s.file ?? '') ? [f, s.line ?? 0, pointerOrdinal(s.pointer)] : [f, s.index, 1];
   };
 
   for (let f = 0; f < files.length; f++) {
@@ -137,10 +141,9 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
       const raw = item.raw;
       const idText = raw['id'];
       if (shard !== undefined && !routeId(idText, shard)) return;
-      const key = keyFromSource(source);
       const view = toResourceView(raw);
       if (isDiagnostic(view)) {
-        loadDiagnostics.push({ key, diagnostic: located(view, source, view.code === 'load.invalid-resource-id' ? '/id' : '') });
+        loadDiagnostics.push({ key: keyFromSource(source), diagnostic: located(view, source, view.code === 'load.invalid-resource-id' ? '/id' : '') });
         return;
       }
       const parsed = view.parsedId;
@@ -148,15 +151,17 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
       if (container) readOrder.push(view);
       else {
         // Only the containers a resource implies matter to the hierarchy: note the first resource of each.
-        const c = (parsed.scopes.length > 1 && parsed.resourceGroup !== undefined ? parsed.scopes[1]! : parsed.scopes[0]!).toLowerCase();
-        if ((parsed.subscriptionId !== undefined || parsed.managementGroup !== undefined) && !containersNoted.has(c)) {
+        const written = parsed.scopes.length > 1 && parsed.resourceGroup !== undefined ? parsed.scopes[1]! : parsed.scopes[0]!;
+        const seen = containersSeen.has(written);
+        const c = seen ? '' : written.toLowerCase();
+        if (!seen && containersSeen.size < 1 << 20) containersSeen.add(written);
+        if (!seen && (parsed.subscriptionId !== undefined || parsed.managementGroup !== undefined) && !containersNoted.has(c)) {
           containersNoted.add(c);
           readOrder.push({ id: view.id, raw: {}, parsedId: parsed } as unknown as HierarchyInput);
         }
       }
-      const lower = view.id.toLowerCase();
-      const h = idHash(lower);
-      const at = byId.get(lower, h);
+      const h = idHash(view.id);
+      const at = byId.get(view.id, h);
       const held = container || plan === undefined || plan.allTypes || plan.types.has(view.typeLower);
       const kept = (): ScopedResourceView => {
         if (container) return view;
@@ -176,7 +181,8 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
         return Object.freeze(held) as ScopedResourceView;
       };
       if (at !== undefined) {
-        loadDiagnostics.push({ key, diagnostic: located(diagnostic('load.duplicate-resource', { id: view.id }), source) });
+        const lower = view.id.toLowerCase();
+        loadDiagnostics.push({ key: keyFromSource(source), diagnostic: located(diagnostic('load.duplicate-resource', { id: view.id }), source) });
         if (!replacedFirst.has(lower)) replacedFirst.set(lower, keyFromSource(sources[at]!));
         resources[at] = kept();
         sources[at] = source;
@@ -185,11 +191,11 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
       const first = dropped.get(h);
       if (first !== undefined) {
         // A later copy of a resource not held (or a hash collision: reported as a duplicate, see docs/scale.md).
-        loadDiagnostics.push({ key, diagnostic: located(diagnostic('load.duplicate-resource', { id: view.id }), source) });
+        loadDiagnostics.push({ key: keyFromSource(source), diagnostic: located(diagnostic('load.duplicate-resource', { id: view.id }), source) });
         if (!held) return;
         dropped.delete(h);
         reordered = true;
-        byId.set(lower, resources.length, h);
+        byId.set(view.id, resources.length, h);
         resources.push(kept());
         sources.push(source);
         ordinals.push(first);
@@ -200,7 +206,7 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
         dropped.set(h, ordinal++);
         return;
       }
-      byId.set(lower, resources.length, h);
+      byId.set(view.id, resources.length, h);
       resources.push(kept());
       sources.push(source);
       ordinals.push(ordinal++);

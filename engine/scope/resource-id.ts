@@ -75,8 +75,23 @@ function fail(id: string, reason: string): Diagnostic {
   return diagnostic('load.invalid-resource-id', { id: shown, reason });
 }
 
+/**
+ * `a.toLowerCase() === lower` for the ASCII literals below, without allocating: a non-ASCII character never lower-cases
+ * to one of their letters (the Kelvin sign's 'k' appears in none of them).
+ */
 function eq(a: string | undefined, lower: string): boolean {
-  return a !== undefined && a.toLowerCase() === lower;
+  if (a === undefined || a.length !== lower.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    let c = a.charCodeAt(i);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** What String.prototype.trim removes (WhiteSpace and LineTerminator). */
+function isTrimmed(c: number): boolean {
+  return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 /** Lower-case key for maps keyed by resource id (ids compare case-insensitively). */
@@ -92,12 +107,18 @@ function segmentsOf(id: unknown): string[] | string {
   if (id[0] !== '/') return 'must start with "/"';
   if (id === '/') return 'the tenant scope "/" is not a resource id';
   const segs = id.slice(1).split('/');
+  // One scan of the whole (flat) id first: without a forbidden character the per-segment scan is skipped.
+  let clean = true;
+  for (let k = 0; k < id.length && clean; k++) {
+    const c = id.charCodeAt(k);
+    clean = !(c < 0x20 || c === 0x7f || c === 0x3f || c === 0x23 || c === 0x5c);
+  }
   for (let i = 0; i < segs.length; i++) {
     const s = segs[i]!;
     if (s.length === 0) return i === segs.length - 1 ? 'ends with "/"' : `empty segment at position ${i + 1}`;
     if (s === '.' || s === '..') return `relative segment "${s}"`;
-    if (s.trim() !== s) return `segment "${s}" has leading or trailing whitespace`;
-    for (let k = 0; k < s.length; k++) {
+    if (isTrimmed(s.charCodeAt(0)) || isTrimmed(s.charCodeAt(s.length - 1))) return `segment "${s}" has leading or trailing whitespace`;
+    for (let k = 0; !clean && k < s.length; k++) {
       const c = s.charCodeAt(k);
       if (c < 0x20 || c === 0x7f) return 'contains a control character';
       if (c === 0x3f /* ? */ || c === 0x23 /* # */ || c === 0x5c /* \ */) return `segment "${s}" contains "${s[k]}"`;
@@ -115,20 +136,23 @@ export function parseResourceId(id: string): ParseResult {
   let subscriptionId: string | undefined;
   let resourceGroup: string | undefined;
   let managementGroup: string | undefined;
-  let prefix = ''; // id text consumed so far (original case)
+  let prefix = ''; // id text consumed so far (original case): a slice of the id, never a concatenation
+  let pos = 0; // its length
   const scopes: string[] = [];
   const providers: ProviderSegment[] = [];
 
   if (eq(segs[0], 'subscriptions')) {
     if (segs.length < 2) return fail(id, 'subscription id missing after "subscriptions"');
     subscriptionId = segs[1]!;
-    prefix = `/${segs[0]}/${segs[1]}`;
+    pos = 2 + segs[0]!.length + segs[1]!.length;
+    prefix = id.slice(0, pos);
     scopes.push(prefix);
     i = 2;
     if (eq(segs[i], 'resourcegroups')) {
       if (segs.length < i + 2) return fail(id, 'resource group name missing after "resourceGroups"');
       resourceGroup = segs[i + 1]!;
-      prefix += `/${segs[i]}/${segs[i + 1]}`;
+      pos += 2 + segs[i]!.length + segs[i + 1]!.length;
+      prefix = id.slice(0, pos);
       scopes.push(prefix);
       i += 2;
     }
@@ -148,7 +172,7 @@ export function parseResourceId(id: string): ParseResult {
     const types: string[] = [];
     const names: string[] = [];
     let j = i + 2;
-    let segText = `/${segs[i]}/${ns}`;
+    let end = pos + 2 + segs[i]!.length + ns.length;
     if (j >= segs.length) return fail(id, `namespace "${ns}" without a resource type`);
     while (j < segs.length && !eq(segs[j], 'providers')) {
       const t = segs[j]!;
@@ -156,13 +180,14 @@ export function parseResourceId(id: string): ParseResult {
       if (n === undefined) return fail(id, `resource type "${t}" has no name`);
       types.push(t);
       names.push(n);
-      segText += `/${t}/${n}`;
-      scopes.push(prefix + segText);
+      end += 2 + t.length + n.length;
+      scopes.push(id.slice(0, end));
       j += 2;
     }
     if (types.length === 0) return fail(id, `namespace "${ns}" without a resource type`);
     providers.push({ namespace: ns, types, names });
-    prefix += segText;
+    pos = end;
+    prefix = id.slice(0, pos);
     i = j;
   }
 
@@ -201,9 +226,9 @@ export function parseResourceId(id: string): ParseResult {
   return Object.freeze({
     id, kind: 'resource', subscriptionId, resourceGroup, managementGroup,
     namespace: own.namespace,
-    type: `${own.namespace}/${own.types.join('/')}`,
+    type: own.types.length === 1 ? `${own.namespace}/${own.types[0]}` : `${own.namespace}/${own.types.join('/')}`,
     name: own.names[own.names.length - 1]!,
-    fullName: own.names.join('/'),
+    fullName: own.names.length === 1 ? own.names[0]! : own.names.join('/'),
     providers: Object.freeze(providers),
     isExtension: providers.length > 1,
     parentId,
