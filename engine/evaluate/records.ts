@@ -138,9 +138,13 @@ export function runRecords({ runs, resources, positionOf, sources, options }: Re
   return visited;
 }
 
-/** The record's source, shared by all records of the resource; null when it was not read from a file. */
+/**
+ * The record's source, shared by all records of the resource; null when it was not read from a file. A snapshot
+ * source with the same keys (no Resource Graph flag) is used as it is: one object per resource, not two.
+ */
 function sourceRef(src: ResourceSource | undefined): SourceRef | null {
   if (src === undefined || src.file === undefined) return null;
+  if (src.resourceGraph === undefined) return src as SourceRef;
   const source: SourceRef = { file: src.file, index: src.index };
   if (src.line !== undefined) source.line = src.line;
   if (src.column !== undefined) source.column = src.column;
