@@ -1,0 +1,66 @@
+// The invariants the fast paths rely on: case-insensitive id order and hashing without lower-casing, the related
+// index's attachment, records produced in report order, and roll-ups that do not depend on the records' order.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { evaluate, loadSnapshot } from '../engine/index.js';
+import { attachmentOf } from '../engine/effects/existence.js';
+import { compareRecords } from '../engine/evaluate/records.js';
+import { summarizeInHierarchy } from '../engine/evaluate/rollup.js';
+import { compareIdsIgnoringCase } from '../engine/scope/resource-id.js';
+import { idHash } from '../engine/scale/route.js';
+import { pack } from './support/contoso.js';
+import { writeEstate } from './support/scale.js';
+
+const IDS = [
+  '/subscriptions/A/resourceGroups/rg',
+  '/subscriptions/a/resourcegroups/RG/providers/Microsoft.Compute/virtualMachines/vm1',
+  '/subscriptions/a/resourceGroups/rg_x',
+  '/subscriptions/a/resourceGroups/rg-x',
+  '/subscriptions/a/resourceGroups/rg[x]',
+  '/subscriptions/a/resourceGroups/RÉSUMÉ',
+  '/subscriptions/a/resourceGroups/résumé/x',
+  '/subscriptions/a/resourceGroups/ÄB',
+  '/subscriptions/a/resourceGroups/äa',
+  '/subscriptions/a/resourceGroups/K', // Kelvin sign: lower-cases to an ASCII k
+  '/subscriptions/a/resourceGroups/k',
+  '/subscriptions/a/resourceGroups/İstanbul', // lower-cases to two characters
+  '/subscriptions/a/resourceGroups/i',
+  '/subscriptions/a',
+];
+
+const lowerOrder = (a: string, b: string) => Math.sign(a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0);
+
+test('compareIdsIgnoringCase orders as comparing the lower-cased ids', () => {
+  for (const a of IDS) for (const b of IDS) assert.is(Math.sign(compareIdsIgnoringCase(a, b)), lowerOrder(a, b), `${a} vs ${b}`);
+});
+
+test('idHash of an id equals idHash of its lower-cased form', () => {
+  for (const id of IDS) assert.is(idHash(id), idHash(id.toLowerCase()), id);
+  assert.is.not(idHash('/subscriptions/a/resourceGroups/x'), idHash('/subscriptions/a/resourceGroups/y'));
+});
+
+test('attachmentOf: children, extensions and containers, lower-cased', () => {
+  const vm = '/subscriptions/S/resourceGroups/RG/providers/Microsoft.Compute/virtualMachines/VM';
+  assert.equal(attachmentOf(`${vm}/extensions/E`), { parent: vm.toLowerCase(), extendsResource: false });
+  assert.equal(attachmentOf(`${vm}/providers/Microsoft.Security/assessments/A`), { parent: vm.toLowerCase(), extendsResource: true });
+  assert.equal(attachmentOf(vm), { parent: '/subscriptions/s/resourcegroups/rg', extendsResource: false });
+  assert.equal(attachmentOf('/subscriptions/S/resourceGroups/RG'), { parent: '/subscriptions/s', extendsResource: false });
+  assert.equal(attachmentOf('/subscriptions/S/providers/Microsoft.Security/pricings/VirtualMachines'), { parent: '/subscriptions/s', extendsResource: false });
+});
+
+test('records come out in report order, and the roll-ups do not depend on the order of the records', async () => {
+  const file = await writeEstate('order', { machines: 120, seed: 'order', machinesPerSubscription: 40 });
+  const snapshot = await loadSnapshot([file]);
+  const report = evaluate({ ...pack(), snapshot, now: '2026-01-01T00:00:00Z' });
+  assert.ok(report.results.length > 100);
+  for (let i = 1; i < report.results.length; i++) assert.ok(compareRecords(report.results[i - 1]!, report.results[i]!) < 0, `record ${i} out of order`);
+  const again = JSON.stringify(summarizeInHierarchy(report.results, snapshot.hierarchy));
+  assert.is(again, JSON.stringify(report.summary), 'recomputed from the records without the visit order');
+  const reversed = [...report.results].reverse();
+  assert.is(JSON.stringify(summarizeInHierarchy(reversed, snapshot.hierarchy)), JSON.stringify(report.summary), 'groups in another order');
+  // Members interleaved (by resource): not grouped, so the roll-ups sort them first.
+  const interleaved = [...report.results].sort((x, y) => compareIdsIgnoringCase(x.resourceId, y.resourceId));
+  assert.is(JSON.stringify(summarizeInHierarchy(interleaved, snapshot.hierarchy)), JSON.stringify(report.summary), 'members interleaved');
+});
+
+test.run();
