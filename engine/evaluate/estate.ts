@@ -193,17 +193,17 @@ export function evaluateDetailed(input: EvaluateInput, options: DetailedOptions 
   const prepareDiagnostics = [...diagnostics];
 
   // Resources in the requested scope, indexed by type once.
-  let resources: readonly ResourceView[] = options.owns === undefined ? snapshot.resources : snapshot.resources.filter(options.owns);
+  // Positions in the snapshot of the resources evaluated (a position finds the view and its source without a map).
+  let positions: number[] = [];
+  for (let i = 0; i < snapshot.resources.length; i++) if (options.owns === undefined || options.owns(snapshot.resources[i]!)) positions.push(i);
   let scopeCheck: EvaluationDetails['scopeCheck'];
   if (input.scope !== undefined) {
     const inScope = compileScope(input.scope, snapshot.hierarchy);
-    resources = resources.filter(inScope);
+    positions = positions.filter((i) => inScope(snapshot.resources[i]!));
     const known = snapshot.hierarchy.node(input.scope) !== undefined || snapshot.byId.has(input.scope.toLowerCase()) || input.scope === '/';
-    scopeCheck = { known, inScope: resources.length };
-    if (!known && resources.length === 0) diagnostics.push(diagnostic('assign.unknown-scope', { scope: input.scope }));
+    scopeCheck = { known, inScope: positions.length };
+    if (!known && positions.length === 0) diagnostics.push(diagnostic('assign.unknown-scope', { scope: input.scope }));
   }
-  const positions = new Map<ResourceView, number>();
-  snapshot.resources.forEach((r, i) => positions.set(r, i));
 
   const index = new RelatedIndex(snapshot.resources);
   const known = options.knownTypes;
@@ -222,7 +222,7 @@ export function evaluateDetailed(input: EvaluateInput, options: DetailedOptions 
       runs.push(memberRun({ assignment: a, member: m, ai, mi, contextOf: surroundings.contextsFor(now, policyInfo(a, m)), message: nonComplianceMessage(a.doc, m.referenceId) }));
     });
   });
-  const resourceOrder = runRecords({ runs, resources, positionOf: (v) => positions.get(v), sources: snapshot.sources, options: { related } });
+  const resourceOrder = runRecords({ runs, views: snapshot.resources, positions, sources: snapshot.sources, options: { related } });
   const records = concatenateRecords(runs);
   const recordDiagnostics: RecordDiagnosticOrigin[] = orderedRecordDiagnostics(runs, diagnostics).map((o) => ({
     diagnostic: o.diagnostic,

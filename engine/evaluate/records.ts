@@ -53,22 +53,22 @@ export function memberRun(i: MemberRunInput): MemberRun {
   };
 }
 
-/** The views in report order (by lower-cased id); already-ordered input (common for exports) is only checked. */
-export function inIdOrder(views: readonly ResourceView[]): readonly ResourceView[] {
+/** Positions of `views` in report order (by lower-cased id); already-ordered input (common for exports) is only checked. */
+export function inIdOrder(views: readonly ResourceView[], positions: readonly number[]): readonly number[] {
   let sorted = true;
-  for (let i = 1; i < views.length && sorted; i++) sorted = compareIdsIgnoringCase(views[i - 1]!.id, views[i]!.id) <= 0;
-  if (sorted) return views;
+  for (let i = 1; i < positions.length && sorted; i++) sorted = compareIdsIgnoringCase(views[positions[i - 1]!]!.id, views[positions[i]!]!.id) <= 0;
+  if (sorted) return positions;
   // Keys computed once, not per comparison; released when the order is known.
-  const keys = views.map((v) => v.id.toLowerCase());
-  const order = Array.from(views.keys()).sort((x, y) => (keys[x]! < keys[y]! ? -1 : keys[x]! > keys[y]! ? 1 : x - y));
-  return order.map((i) => views[i]!);
+  const keys: string[] = new Array(views.length);
+  for (const p of positions) keys[p] = views[p]!.id.toLowerCase();
+  return [...positions].sort((x, y) => (keys[x]! < keys[y]! ? -1 : keys[x]! > keys[y]! ? 1 : x - y));
 }
 
 export interface RecordLoopInput {
   runs: readonly MemberRun[];
-  resources: readonly ResourceView[];
-  /** Snapshot position of each view (its source, and a single run's diagnostic order). */
-  positionOf: (view: ResourceView) => number | undefined;
+  /** The snapshot's resources, and the positions of those to evaluate. */
+  views: readonly ResourceView[];
+  positions: readonly number[];
   sources: readonly (ResourceSource | undefined)[];
   options: EvaluateOptions;
 }
@@ -77,16 +77,17 @@ export interface RecordLoopInput {
  * Evaluates every (member, resource) pair; records land in each run's `records`, diagnostics in its `diagnostics`.
  * Returns the ids of the resources visited, in report order (the roll-ups' resource order).
  */
-export function runRecords({ runs, resources, positionOf, sources, options }: RecordLoopInput): string[] {
+export function runRecords({ runs, views, positions, sources, options }: RecordLoopInput): string[] {
   const untyped = runs.filter((r) => r.types === undefined);
   const byType = new Map<string, MemberRun[]>();
   for (const run of runs) for (const t of run.types ?? []) byType.set(t, []);
   // Each type's runs in prepared order (the order does not change the records, only their lists).
   for (const run of runs) for (const t of run.types ?? []) if (!byType.get(t)!.includes(run)) byType.get(t)!.push(run);
   const runsOf = new Map<string, readonly MemberRun[]>();
-  const candidates = untyped.length > 0 ? resources : resources.filter((v) => byType.has(v.typeLower));
+  const candidates = untyped.length > 0 ? positions : positions.filter((p) => byType.has(views[p]!.typeLower));
   const visited: string[] = [];
-  for (const view of inIdOrder(candidates)) {
+  for (const position of inIdOrder(views, candidates)) {
+    const view = views[position]!;
     visited.push(view.id);
     let list = runsOf.get(view.typeLower);
     if (list === undefined) runsOf.set(view.typeLower, (list = [...(byType.get(view.typeLower) ?? []), ...untyped]));
@@ -101,7 +102,7 @@ export function runRecords({ runs, resources, positionOf, sources, options }: Re
       options.context = run.contextOf(view);
       const result = evaluateResource(policy, view, options);
       if (result.complianceState === 'NotApplicable') continue;
-      if (result.diagnostics.length > 0) noteDiagnostics(run, result.diagnostics, view, positionOf(view) ?? -1);
+      if (result.diagnostics.length > 0) noteDiagnostics(run, result.diagnostics, view, position);
       // Assigned key by key (no spreads): the same key order as the documented record shape, one allocation.
       const record = { resourceId: view.id, resourceType: view.type } as ComplianceRecord;
       if (view.location !== undefined && view.location !== '') record.resourceLocation = view.location;
@@ -130,7 +131,7 @@ export function runRecords({ runs, resources, positionOf, sources, options }: Re
         record.reasons = [{ kind: 'note', message: `Exempt (${exemption.doc.exemptionCategory}) by ${record.exemption.id}; the evaluation said ${result.complianceState}.` }, ...result.reasons];
         record.complianceState = 'Exempt';
       } else if (result.complianceState === 'NonCompliant' && run.message !== undefined) record.nonComplianceMessage = run.message;
-      if (source === undefined) source = sourceRef(sources[positionOf(view) ?? -1]);
+      if (source === undefined) source = sourceRef(sources[position]);
       if (source !== null) record.source = source;
       run.records.push(record);
     }
