@@ -47,7 +47,13 @@ export interface StreamedSnapshot {
 
 const NDJSON = /\.(ndjson|jsonl)$/i;
 
-/** ReadonlyMap of lower-cased ids → positions, keyed by a 53-bit hash (no lower-cased id string is kept). */
+/** 30 bits of an id hash: a small integer, which a Map holds without a heap number per key. */
+const slotKey = (hash: number): number => hash % 0x40000000;
+
+/**
+ * ReadonlyMap of lower-cased ids → positions, keyed by 30 bits of the id hash and checked against the held id (no
+ * lower-cased id string is kept); ids whose key is taken go to an exact overflow map.
+ */
 class IdIndex implements ReadonlyMap<string, number> {
   readonly #slots = new Map<number, number>();
   readonly #overflow = new Map<string, number>();
@@ -56,7 +62,7 @@ class IdIndex implements ReadonlyMap<string, number> {
   constructor(readonly resources: readonly ResourceView[]) {}
   /** `key`: an id in any case (ids compare ignoring case); `hash`: idHash(key) when the caller has it. */
   get(key: string, hash = idHash(key)): number | undefined {
-    const at = this.#slots.get(hash);
+    const at = this.#slots.get(slotKey(hash));
     if (at !== undefined && compareIdsIgnoringCase(this.resources[at]!.id, key) === 0) return at;
     return this.#overflow.size === 0 ? undefined : this.#overflow.get(key.toLowerCase());
   }
@@ -64,8 +70,9 @@ class IdIndex implements ReadonlyMap<string, number> {
     return this.get(key) !== undefined || this.dropped.has(idHash(key));
   }
   set(key: string, at: number, h = idHash(key)): void {
-    if (this.#slots.has(h)) this.#overflow.set(key.toLowerCase(), at);
-    else this.#slots.set(h, at);
+    const k = slotKey(h);
+    if (this.#slots.has(k)) this.#overflow.set(key.toLowerCase(), at);
+    else this.#slots.set(k, at);
   }
   get size(): number {
     return this.#slots.size + this.#overflow.size;
@@ -106,7 +113,7 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
   const containersSeen = new Set<string>();
   const replacedFirst = new Map<string, OrderKey>();
   let read = 0;
-  /** One copy of each type and location string across held resources. */
+  /** One copy of each type, location, subscription and resource group string across held resources. */
   const interned = new Map<string, string>();
   const intern = (v: string | undefined): string | undefined => {
     if (v === undefined) return undefined;
@@ -174,8 +181,8 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
           name: view.name,
           fullName: view.fullName,
           location: intern(view.location),
-          subscriptionId: view.subscriptionId,
-          resourceGroup: view.resourceGroup,
+          subscriptionId: intern(view.subscriptionId),
+          resourceGroup: intern(view.resourceGroup),
           apiVersion: view.apiVersion,
         };
         return Object.freeze(held) as ScopedResourceView;
