@@ -223,7 +223,7 @@ export function evaluateDetailed(input: EvaluateInput, options: DetailedOptions 
     });
   });
   const resourceOrder = runRecords({ runs, views: snapshot.resources, positions, sources: snapshot.sources, options: { related } });
-  const records = concatenateRecords(runs);
+  const { records, slots } = concatenateRecords(runs);
   const recordDiagnostics: RecordDiagnosticOrigin[] = orderedRecordDiagnostics(runs, diagnostics).map((o) => ({
     diagnostic: o.diagnostic,
     assignment: o.run.ai,
@@ -233,7 +233,7 @@ export function evaluateDetailed(input: EvaluateInput, options: DetailedOptions 
   }));
 
   // A shard's summary is recomputed after the merge: an empty one here.
-  const summary: ComplianceSummary = options.summary === false ? summarize([], () => [], () => undefined) : summarizeInHierarchy(records, snapshot.hierarchy, resourceOrder);
+  const summary: ComplianceSummary = options.summary === false ? summarize([], () => [], () => undefined) : summarizeInHierarchy(records, snapshot.hierarchy, slots === undefined ? undefined : { ids: resourceOrder, slotOfRecord: slots });
   const report: ComplianceReport = { evaluatedAt: now, results: records, summary, diagnostics: [...snapshot.diagnostics, ...diagnostics], scopes: scopeNodesOf(snapshot.hierarchy) };
 
   const assignmentsById = new Map(assignments.map((a) => [a.id.toLowerCase(), a]));

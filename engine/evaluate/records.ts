@@ -26,6 +26,8 @@ export interface MemberRun {
   /** Active exemptions of the assignment that cover this member (their scope and selectors are checked per resource). */
   readonly exemptions: readonly PreparedExemption[];
   readonly records: ComplianceRecord[];
+  /** For each record, the resource's visit index (its slot in the roll-ups). */
+  readonly slots: number[];
   /** Lower-cased (assignment id, reference id): the records' sort key above the resource. */
   readonly key: readonly [string, string];
   /** First occurrence of each record-level diagnostic: code + message → (type rank, snapshot position). */
@@ -48,6 +50,7 @@ export function memberRun(i: MemberRunInput): MemberRun {
     types: i.member.types === undefined ? undefined : [...i.member.types],
     exemptions: i.assignment.exemptions.filter((x) => x.active && (x.referenceIds.size === 0 || (ref !== undefined && x.referenceIds.has(ref)))),
     records: [],
+    slots: [],
     key: [i.assignment.id.toLowerCase(), ref ?? ''],
     diagnostics: new Map(),
   };
@@ -134,6 +137,7 @@ export function runRecords({ runs, views, positions, sources, options }: RecordL
       if (source === undefined) source = sourceRef(sources[position]);
       if (source !== null) record.source = source;
       run.records.push(record);
+      run.slots.push(visited.length - 1);
     }
   }
   return visited;
@@ -163,14 +167,26 @@ function noteDiagnostics(run: MemberRun, found: readonly Diagnostic[], view: Res
   }
 }
 
+/** Records in report order with their resources' visit indexes (undefined when they had to be sorted). */
+export interface OrderedRecords {
+  records: ComplianceRecord[];
+  slots: number[] | undefined;
+}
+
 /** The records of all runs in report order: (assignment id, reference id, resource id), each ignoring case. */
-export function concatenateRecords(runs: readonly MemberRun[]): ComplianceRecord[] {
+export function concatenateRecords(runs: readonly MemberRun[]): OrderedRecords {
   const ordered = [...runs].sort((x, y) => cmp(x.key[0], y.key[0]) || cmp(x.key[1], y.key[1]));
-  const out: ComplianceRecord[] = [];
-  for (const run of ordered) for (const r of run.records) out.push(r);
+  const records: ComplianceRecord[] = [];
+  const slots: number[] = [];
+  for (const run of ordered) {
+    for (const r of run.records) records.push(r);
+    for (const s of run.slots) slots.push(s);
+  }
   // Two runs with the same key (the same assignment given twice) interleave by resource: the general sort then.
-  for (let i = 1; i < ordered.length; i++) if (cmp(ordered[i - 1]!.key[0], ordered[i]!.key[0]) === 0 && cmp(ordered[i - 1]!.key[1], ordered[i]!.key[1]) === 0) return out.sort(compareRecords);
-  return out;
+  for (let i = 1; i < ordered.length; i++) {
+    if (cmp(ordered[i - 1]!.key[0], ordered[i]!.key[0]) === 0 && cmp(ordered[i - 1]!.key[1], ordered[i]!.key[1]) === 0) return { records: records.sort(compareRecords), slots: undefined };
+  }
+  return { records, slots };
 }
 
 /**

@@ -100,6 +100,12 @@ function sortCounts(c: StateCounts): StateCounts {
   return out;
 }
 
+/** What evaluate() knows of its records' resources: their ids in visit (report) order, and each record's index there. */
+export interface RecordOrder {
+  ids: readonly string[];
+  slotOfRecord: ArrayLike<number>;
+}
+
 export interface ScopeInfo {
   kind: RollUpKind;
   displayName?: string;
@@ -114,15 +120,17 @@ export function summarize(
   records: readonly ComplianceRecord[],
   ancestorsOf: (record: ComplianceRecord) => readonly string[],
   scopeInfo: (scopeId: string) => ScopeInfo | undefined,
-  resourceOrder?: readonly string[],
+  order?: RecordOrder,
 ): ComplianceSummary {
   // Records come grouped by assignment and member (evaluate() and mergeReports sort them so); other input is sorted.
   const grouped = isGrouped(records) ? records : [...records].sort(compareRecords);
   // Resources as slots: snapshot ids are unique ignoring case, so the id as written is a stable key (its hash cached).
   const slotOf = new Map<string, number>();
   const ids: string[] = [];
-  // Known order of the resources (evaluate() visits them so): slots in that order make byResource need no sort.
-  if (resourceOrder !== undefined) for (const id of resourceOrder) if (!slotOf.has(id)) slotOf.set(id, ids.push(id) - 1);
+  // evaluate() says which resource each record is on (slots in its visit order): no map look-up per record, and
+  // byResource needs no sort. Only for records as evaluate() gave them (grouped, not re-sorted).
+  const given = order !== undefined && grouped === records && order.slotOfRecord.length === records.length ? order : undefined;
+  if (given !== undefined) for (const id of given.ids) ids.push(id);
   const ordered = ids.length;
   const slots = grouped.length + ordered;
   const all = new GroupRanks(slots);
@@ -152,8 +160,11 @@ export function summarize(
         if (assignment === undefined) assignments.set(a.toLowerCase(), (assignment = new Node('assignment', a, r.policyAssignmentName)));
       }
     }
-    let slot = slotOf.get(r.resourceId);
-    if (slot === undefined) slotOf.set(r.resourceId, (slot = ids.push(r.resourceId) - 1));
+    let slot = given?.slotOfRecord[i];
+    if (slot === undefined) {
+      slot = slotOf.get(r.resourceId);
+      if (slot === undefined) slotOf.set(r.resourceId, (slot = ids.push(r.resourceId) - 1));
+    }
     slotRecords[slot] ??= r;
     all.add(slot, rank);
     inAssignment.add(slot, rank);
@@ -183,15 +194,15 @@ export function summarize(
     for (const sn of nodes) sn.addResource(all.stateOf(slot), all.recordsOf(slot));
   }
   // The resource view: each resource's worst state across every applicable policy (digest §10.2), by lower-cased id.
-  let order: number[];
-  if (resourceOrder !== undefined && all.slots().every((slot) => slot < ordered)) {
-    order = [];
-    for (let slot = 0; slot < ordered; slot++) if (all.recordsOf(slot) > 0) order.push(slot);
+  let inIdOrder: number[];
+  if (given !== undefined && all.slots().every((slot) => slot < ordered)) {
+    inIdOrder = [];
+    for (let slot = 0; slot < ordered; slot++) if (all.recordsOf(slot) > 0) inIdOrder.push(slot);
   } else {
     const keys = ids.map((id) => id.toLowerCase());
-    order = [...all.slots()].sort((x, y) => (keys[x]! < keys[y]! ? -1 : keys[x]! > keys[y]! ? 1 : 0));
+    inIdOrder = [...all.slots()].sort((x, y) => (keys[x]! < keys[y]! ? -1 : keys[x]! > keys[y]! ? 1 : 0));
   }
-  const byResource = order.map((slot) => ({ resourceId: ids[slot]!, complianceState: all.stateOf(slot) }));
+  const byResource = inIdOrder.map((slot) => ({ resourceId: ids[slot]!, complianceState: all.stateOf(slot) }));
   all.flush(total);
   const sorted = (m: Map<string, Node>) => [...m.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, n]) => n.toRollUp());
   const t = total.toRollUp();
@@ -223,7 +234,7 @@ function isGrouped(records: readonly ComplianceRecord[]): boolean {
 }
 
 /** The summary of records within a hierarchy: what evaluate() reports, and what mergeReports recomputes. */
-export function summarizeInHierarchy(records: readonly ComplianceRecord[], hierarchy: Hierarchy, resourceOrder?: readonly string[]): ComplianceSummary {
+export function summarizeInHierarchy(records: readonly ComplianceRecord[], hierarchy: Hierarchy, order?: RecordOrder): ComplianceSummary {
   const scopeInfo = (id: string): ScopeInfo | undefined => {
     const n = hierarchy.node(id);
     if (n === undefined) return undefined;
@@ -247,7 +258,7 @@ export function summarizeInHierarchy(records: readonly ComplianceRecord[], hiera
     byGroup.set(r.resourceGroup, list);
     return list;
   };
-  return summarize(records, ancestorsOf, scopeInfo, resourceOrder);
+  return summarize(records, ancestorsOf, scopeInfo, order);
 }
 
 /** The hierarchy as report.scopes: every node, sorted by lower-cased id. */
