@@ -184,27 +184,29 @@ export interface DetailedOptions {
   owns?: (view: ResourceView) => boolean;
 }
 
-/** @internal evaluate() with the details a shard merge needs. */
-export function evaluateDetailed(input: EvaluateInput, options: DetailedOptions = {}): EvaluationDetails {
+/** @internal An evaluation prepared over a snapshot: what evaluate() and the streaming pipeline (engine/scale) share. */
+export interface PreparedEvaluation {
+  now: string;
+  assignments: PreparedAssignment[];
+  /** One per (assignment, member), in prepared order. */
+  runs: MemberRun[];
+  related: RelatedLookup;
+  /** Diagnostics of the assignment layer (prepareInput's, then an unknown evaluation scope). */
+  diagnostics: Diagnostic[];
+  prepareDiagnostics: Diagnostic[];
+  /** The evaluation scope, when one is given. */
+  inScope: ((view: ResourceView) => boolean) | undefined;
+  /** What remediation needs to go from a record back to its inputs; `resourceFor` defaults to the snapshot's. */
+  contextFor(resourceFor?: (record: ComplianceRecord) => ResourceView | undefined): EstateContext;
+}
+
+/** @internal Prepares the assignments, member runs and related index of an evaluation (no resource is evaluated). */
+export function prepareEvaluation(input: EvaluateInput, options: Pick<DetailedOptions, 'knownTypes'> = {}): PreparedEvaluation {
   const now = canonicalNow(input.now);
   const snapshot = input.snapshot;
   const diagnostics: Diagnostic[] = [];
   const assignments = prepareInput(input, snapshot.hierarchy, now, diagnostics);
   const prepareDiagnostics = [...diagnostics];
-
-  // Resources in the requested scope, indexed by type once.
-  // Positions in the snapshot of the resources evaluated (a position finds the view and its source without a map).
-  let positions: number[] = [];
-  for (let i = 0; i < snapshot.resources.length; i++) if (options.owns === undefined || options.owns(snapshot.resources[i]!)) positions.push(i);
-  let scopeCheck: EvaluationDetails['scopeCheck'];
-  if (input.scope !== undefined) {
-    const inScope = compileScope(input.scope, snapshot.hierarchy);
-    positions = positions.filter((i) => inScope(snapshot.resources[i]!));
-    const known = snapshot.hierarchy.node(input.scope) !== undefined || snapshot.byId.has(input.scope.toLowerCase()) || input.scope === '/';
-    scopeCheck = { known, inScope: positions.length };
-    if (!known && positions.length === 0) diagnostics.push(diagnostic('assign.unknown-scope', { scope: input.scope }));
-  }
-
   const index = new RelatedIndex(snapshot.resources);
   const known = options.knownTypes;
   const related: RelatedLookup = input.complete
@@ -222,6 +224,53 @@ export function evaluateDetailed(input: EvaluateInput, options: DetailedOptions 
       runs.push(memberRun({ assignment: a, member: m, ai, mi, contextOf: surroundings.contextsFor(now, policyInfo(a, m)), message: nonComplianceMessage(a.doc, m.referenceId) }));
     });
   });
+  const assignmentsById = new Map(assignments.map((a) => [a.id.toLowerCase(), a]));
+  const snapshotResource = (r: ComplianceRecord): ResourceView | undefined => {
+    const i = snapshot.byId.get(r.resourceId.toLowerCase());
+    return i === undefined ? undefined : snapshot.resources[i];
+  };
+  return {
+    now,
+    assignments,
+    runs,
+    related,
+    diagnostics,
+    prepareDiagnostics,
+    inScope: input.scope === undefined ? undefined : compileScope(input.scope, snapshot.hierarchy),
+    contextFor: (resourceFor = snapshotResource) => ({
+      input,
+      snapshot,
+      related,
+      policyFor: (r) => policies.get(memberKey(r.policyAssignmentId, r.policyDefinitionReferenceId, r.effect)),
+      resourceFor,
+      assignmentFor: (r) => assignmentsById.get(r.policyAssignmentId.toLowerCase())?.doc,
+      evaluationContextFor: (r) => {
+        const view = resourceFor(r);
+        const policy = { assignmentId: r.policyAssignmentId, definitionId: r.policyDefinitionId, setDefinitionId: r.policySetDefinitionId ?? '', definitionReferenceId: r.policyDefinitionReferenceId ?? '' };
+        return view === undefined ? { now, policy } : surroundings.contextFor(view, now, policy);
+      },
+    }),
+  };
+}
+
+/** @internal evaluate() with the details a shard merge needs. */
+export function evaluateDetailed(input: EvaluateInput, options: DetailedOptions = {}): EvaluationDetails {
+  const snapshot = input.snapshot;
+  const prepared = prepareEvaluation(input, options);
+  const { now, runs, related, diagnostics, prepareDiagnostics } = prepared;
+
+  // Positions in the snapshot of the resources evaluated (a position finds the view and its source without a map).
+  let positions: number[] = [];
+  for (let i = 0; i < snapshot.resources.length; i++) if (options.owns === undefined || options.owns(snapshot.resources[i]!)) positions.push(i);
+  let scopeCheck: EvaluationDetails['scopeCheck'];
+  if (input.scope !== undefined) {
+    const inScope = prepared.inScope!;
+    positions = positions.filter((i) => inScope(snapshot.resources[i]!));
+    const known = snapshot.hierarchy.node(input.scope) !== undefined || snapshot.byId.has(input.scope.toLowerCase()) || input.scope === '/';
+    scopeCheck = { known, inScope: positions.length };
+    if (!known && positions.length === 0) diagnostics.push(diagnostic('assign.unknown-scope', { scope: input.scope }));
+  }
+
   const resourceOrder = runRecords({ runs, views: snapshot.resources, positions, sources: snapshot.sources, options: { related } });
   const { records, slots } = concatenateRecords(runs);
   const recordDiagnostics: RecordDiagnosticOrigin[] = orderedRecordDiagnostics(runs, diagnostics).map((o) => ({
@@ -235,25 +284,7 @@ export function evaluateDetailed(input: EvaluateInput, options: DetailedOptions 
   // A shard's summary is recomputed after the merge: an empty one here.
   const summary: ComplianceSummary = options.summary === false ? summarize([], () => [], () => undefined) : summarizeInHierarchy(records, snapshot.hierarchy, slots === undefined ? undefined : { ids: resourceOrder, slotOfRecord: slots });
   const report: ComplianceReport = { evaluatedAt: now, results: records, summary, diagnostics: [...snapshot.diagnostics, ...diagnostics], scopes: scopeNodesOf(snapshot.hierarchy) };
-
-  const assignmentsById = new Map(assignments.map((a) => [a.id.toLowerCase(), a]));
-  CONTEXTS.set(report, {
-    input,
-    snapshot,
-    related,
-    policyFor: (r) => policies.get(memberKey(r.policyAssignmentId, r.policyDefinitionReferenceId, r.effect)),
-    resourceFor: (r) => {
-      const i = snapshot.byId.get(r.resourceId.toLowerCase());
-      return i === undefined ? undefined : snapshot.resources[i];
-    },
-    assignmentFor: (r) => assignmentsById.get(r.policyAssignmentId.toLowerCase())?.doc,
-    evaluationContextFor: (r) => {
-      const i = snapshot.byId.get(r.resourceId.toLowerCase());
-      const view = i === undefined ? undefined : snapshot.resources[i];
-      const policy = { assignmentId: r.policyAssignmentId, definitionId: r.policyDefinitionId, setDefinitionId: r.policySetDefinitionId ?? '', definitionReferenceId: r.policyDefinitionReferenceId ?? '' };
-      return view === undefined ? { now, policy } : surroundings.contextFor(view, now, policy);
-    },
-  });
+  CONTEXTS.set(report, prepared.contextFor());
   return { report, prepareDiagnostics, scopeCheck, recordDiagnostics };
 }
 

@@ -76,24 +76,39 @@ export interface RecordLoopInput {
   options: EvaluateOptions;
 }
 
-/**
- * Evaluates every (member, resource) pair; records land in each run's `records`, diagnostics in its `diagnostics`.
- * Returns the ids of the resources visited, in report order (the roll-ups' resource order).
- */
-export function runRecords({ runs, views, positions, sources, options }: RecordLoopInput): string[] {
-  const untyped = runs.filter((r) => r.types === undefined);
-  const byType = new Map<string, MemberRun[]>();
-  for (const run of runs) for (const t of run.types ?? []) byType.set(t, []);
-  // Each type's runs in prepared order (the order does not change the records, only their lists).
-  for (const run of runs) for (const t of run.types ?? []) if (!byType.get(t)!.includes(run)) byType.get(t)!.push(run);
-  const runsOf = new Map<string, readonly MemberRun[]>();
-  const candidates = untyped.length > 0 ? positions : positions.filter((p) => byType.has(views[p]!.typeLower));
-  const visited: string[] = [];
-  for (const position of inIdOrder(views, candidates)) {
-    const view = views[position]!;
-    visited.push(view.id);
-    let list = runsOf.get(view.typeLower);
-    if (list === undefined) runsOf.set(view.typeLower, (list = [...(byType.get(view.typeLower) ?? []), ...untyped]));
+/** The members' runs by resource type: what evaluates one resource, prepared once. */
+export class RecordMaker {
+  readonly #untyped: readonly MemberRun[];
+  readonly #byType = new Map<string, MemberRun[]>();
+  readonly #runsOf = new Map<string, readonly MemberRun[]>();
+  constructor(
+    runs: readonly MemberRun[],
+    readonly options: EvaluateOptions,
+  ) {
+    this.#untyped = runs.filter((r) => r.types === undefined);
+    // Each type's runs in prepared order (the order does not change the records, only their lists).
+    for (const run of runs) {
+      for (const t of run.types ?? []) {
+        let list = this.#byType.get(t);
+        if (list === undefined) this.#byType.set(t, (list = []));
+        if (!list.includes(run)) list.push(run);
+      }
+    }
+  }
+
+  /** Some member may evaluate resources of this (lower-cased) type. */
+  evaluates(typeLower: string): boolean {
+    return this.#untyped.length > 0 || this.#byType.has(typeLower);
+  }
+
+  /**
+   * The records of one resource, each handed to `emit` with its run (in the runs' prepared order); record-level
+   * diagnostics are noted on the runs. `position` orders diagnostics as a single run reads the resources.
+   */
+  make(view: ResourceView, position: number, src: ResourceSource | undefined, emit: (record: ComplianceRecord, run: MemberRun) => void): void {
+    let list = this.#runsOf.get(view.typeLower);
+    if (list === undefined) this.#runsOf.set(view.typeLower, (list = [...(this.#byType.get(view.typeLower) ?? []), ...this.#untyped]));
+    const options = this.options;
     let source: SourceRef | null | undefined;
     options.idLower = view.id.toLowerCase();
     for (const run of list) {
@@ -134,11 +149,29 @@ export function runRecords({ runs, views, positions, sources, options }: RecordL
         record.reasons = [{ kind: 'note', message: `Exempt (${exemption.doc.exemptionCategory}) by ${record.exemption.id}; the evaluation said ${result.complianceState}.` }, ...result.reasons];
         record.complianceState = 'Exempt';
       } else if (result.complianceState === 'NonCompliant' && run.message !== undefined) record.nonComplianceMessage = run.message;
-      if (source === undefined) source = sourceRef(sources[position]);
+      if (source === undefined) source = sourceRef(src);
       if (source !== null) record.source = source;
-      run.records.push(record);
-      run.slots.push(visited.length - 1);
+      emit(record, run);
     }
+  }
+}
+
+/**
+ * Evaluates every (member, resource) pair; records land in each run's `records`, diagnostics in its `diagnostics`.
+ * Returns the ids of the resources visited, in report order (the roll-ups' resource order).
+ */
+export function runRecords({ runs, views, positions, sources, options }: RecordLoopInput): string[] {
+  const maker = new RecordMaker(runs, options);
+  const candidates = positions.filter((p) => maker.evaluates(views[p]!.typeLower));
+  const visited: string[] = [];
+  const emit = (record: ComplianceRecord, run: MemberRun): void => {
+    run.records.push(record);
+    run.slots.push(visited.length - 1);
+  };
+  for (const position of inIdOrder(views, candidates)) {
+    const view = views[position]!;
+    visited.push(view.id);
+    maker.make(view, position, sources[position], emit);
   }
   return visited;
 }
