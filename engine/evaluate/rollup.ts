@@ -30,7 +30,8 @@ export function compliancePercentage(c: StateCounts): number | undefined {
 
 const BY_RANK: readonly ComplianceState[] = ['NotApplicable', 'Unknown', 'Exempt', 'Protected', 'Conflict', 'Error', 'Compliant', 'NonCompliant'];
 
-class Node {
+/** One roll-up node (tenant, management group, subscription, resource group, assignment, policy). */
+export class Node {
   records = 0;
   state: ComplianceState | undefined;
   /** Distinct resources by their worst state within this node. */
@@ -233,8 +234,8 @@ function isGrouped(records: readonly ComplianceRecord[]): boolean {
   return true;
 }
 
-/** The summary of records within a hierarchy: what evaluate() reports, and what mergeReports recomputes. */
-export function summarizeInHierarchy(records: readonly ComplianceRecord[], hierarchy: Hierarchy, order?: RecordOrder): ComplianceSummary {
+/** What roll-ups need of a hierarchy: each scope's kind and name, and a record's ancestors (shared lists). */
+export function hierarchyLookups(hierarchy: Hierarchy): { scopeInfo: (id: string) => ScopeInfo | undefined; ancestorsOf: (r: ComplianceRecord) => readonly string[] } {
   const scopeInfo = (id: string): ScopeInfo | undefined => {
     const n = hierarchy.node(id);
     if (n === undefined) return undefined;
@@ -258,6 +259,12 @@ export function summarizeInHierarchy(records: readonly ComplianceRecord[], hiera
     byGroup.set(r.resourceGroup, list);
     return list;
   };
+  return { scopeInfo, ancestorsOf };
+}
+
+/** The summary of records within a hierarchy: what evaluate() reports, and what mergeReports recomputes. */
+export function summarizeInHierarchy(records: readonly ComplianceRecord[], hierarchy: Hierarchy, order?: RecordOrder): ComplianceSummary {
+  const { ancestorsOf, scopeInfo } = hierarchyLookups(hierarchy);
   return summarize(records, ancestorsOf, scopeInfo, order);
 }
 
