@@ -68,7 +68,7 @@ export interface LoadOptions {
    * element (engine/scale routes lines to shards this way). Return true for any line that may hold other than one
    * resource object.
    */
-  lineFilter?: (line: string) => boolean;
+  lineFilter?: (line: string, lineNo: number) => boolean;
 }
 
 export type ReadItem =
@@ -220,7 +220,7 @@ class NdjsonReader {
   index = 0;
   constructor(
     readonly file: string,
-    readonly filter: ((line: string) => boolean) | undefined,
+    readonly filter: ((line: string, lineNo: number) => boolean) | undefined,
   ) {}
   /** The items of one line, appended to `out`. */
   line(text: string, out: ReadItem[]): void {
@@ -228,7 +228,7 @@ class NdjsonReader {
     const lineNo = ++this.lineNo;
     if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text.trim() === '') return;
-    if (this.filter !== undefined && !this.filter(text)) {
+    if (this.filter !== undefined && !this.filter(text, lineNo)) {
       this.index++;
       return;
     }
@@ -252,7 +252,7 @@ class NdjsonReader {
 }
 
 /** NDJSON from a line source: blank lines are skipped; each line is one document (usually one resource). */
-async function* readNdjsonLines(lines: AsyncIterable<string> | Iterable<string>, file: string, filter?: (line: string) => boolean): AsyncGenerator<ReadItem> {
+async function* readNdjsonLines(lines: AsyncIterable<string> | Iterable<string>, file: string, filter?: (line: string, lineNo: number) => boolean): AsyncGenerator<ReadItem> {
   const reader = new NdjsonReader(file, filter);
   const out: ReadItem[] = [];
   for await (const text of lines) {
@@ -311,7 +311,7 @@ export async function* fileLineBatches(abs: string): AsyncGenerator<string[]> {
   }
 }
 
-async function* readNdjsonFileBatches(file: string, abs: string, filter?: (line: string) => boolean): AsyncGenerator<ReadItem[]> {
+async function* readNdjsonFileBatches(file: string, abs: string, filter?: (line: string, lineNo: number) => boolean): AsyncGenerator<ReadItem[]> {
   const reader = new NdjsonReader(file, filter);
   for await (const lines of fileLineBatches(abs)) {
     const out: ReadItem[] = [];

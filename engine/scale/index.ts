@@ -3,3 +3,4 @@ export { evaluateStream, planEvaluation, closeWorkers, type EvaluateStreamInput 
 export { mergeReports, mergeScopes } from './merge.js';
 export { keepPlanFor, Projector, type KeepPlan } from './plan.js';
 export { streamSnapshot, type StreamedSnapshot, type StreamSnapshotOptions } from './snapshot.js';
+export { evaluateBounded, asReport, type EvaluateBoundedInput, type BoundedEvaluation } from './pipeline.js';

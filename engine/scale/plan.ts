@@ -10,6 +10,9 @@ export interface KeepPlan {
   readonly allTypes: boolean;
   /** Lower-cased types kept (members' types and constant related types). */
   readonly types: ReadonlySet<string>;
+  /** The members' types alone, and the related types alone (lower-cased). */
+  readonly memberTypes: ReadonlySet<string>;
+  readonly relatedTypes: ReadonlySet<string>;
   /** Some rule reads a field named at run time: resources are kept whole. */
   readonly wholeResources: boolean;
   /** Every field any rule reads. */
@@ -22,6 +25,8 @@ export function keepPlanFor(assignments: readonly PreparedAssignment[]): KeepPla
   let allTypes = false;
   let wholeResources = false;
   const types = new Set<string>();
+  const memberTypes = new Set<string>();
+  const relatedTypes = new Set<string>();
   const refs = new Set<FieldRef>();
   const notes: string[] = [];
   const addPolicy = (p: CompiledPolicy, member: string): void => {
@@ -32,7 +37,10 @@ export function keepPlanFor(assignments: readonly PreparedAssignment[]): KeepPla
     }
     const t = p.details?.type;
     if (p.effect.family === 'ifNotExists' && t !== undefined) {
-      if (t.constant && typeof t.value === 'string') types.add(t.value.toLowerCase());
+      if (t.constant && typeof t.value === 'string') {
+        types.add(t.value.toLowerCase());
+        relatedTypes.add(t.value.toLowerCase());
+      }
       else if (!allTypes) {
         allTypes = true;
         notes.push(`${member} names its related type with an expression: every resource type is kept`);
@@ -45,12 +53,16 @@ export function keepPlanFor(assignments: readonly PreparedAssignment[]): KeepPla
       if (m.types === undefined) {
         if (!allTypes) notes.push(`${name} has no type condition: every resource type is kept`);
         allTypes = true;
-      } else for (const t of m.types) types.add(t);
+      } else
+        for (const t of m.types) {
+          types.add(t);
+          memberTypes.add(t);
+        }
       addPolicy(m.policy, name);
       for (const v of m.variants.values()) addPolicy(v, name);
     }
   }
-  return { allTypes, types, wholeResources, refs: [...refs], notes };
+  return { allTypes, types, memberTypes, relatedTypes, wholeResources, refs: [...refs], notes };
 }
 
 // ── projection ──────────────────────────────────────────────────────────────────────────

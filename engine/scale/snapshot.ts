@@ -7,7 +7,7 @@ import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
 import type { ResourceView } from '../model/index.js';
 import { located, readFileBatches, resolveInputFiles, type LoadOptions, type ReadItem, type ResourceSource, type Snapshot } from '../load/snapshot.js';
 import { buildHierarchy, type HierarchyInput } from '../scope/hierarchy.js';
-import { compareIdsIgnoringCase, isDiagnostic } from '../scope/resource-id.js';
+import { compareIdsIgnoringCase, isDiagnostic, parseResourceId, type ParsedResourceId } from '../scope/resource-id.js';
 import { toResourceView, type ScopedResourceView } from '../scope/view.js';
 import { Projector, type KeepPlan } from './plan.js';
 import { idHash, ownerShard, routeId, type ShardSpec } from './route.js';
@@ -24,11 +24,22 @@ export interface KeyedDiagnostic {
   diagnostic: Diagnostic;
 }
 
+/** The deferred lines of one NDJSON file: line numbers, ascending, and the idHash of each line's id. */
+export interface DeferredLines {
+  lines: number[];
+  hashes: number[];
+}
+
 export interface StreamSnapshotOptions {
   /** undefined: keep every resource whole (what loadSnapshot holds). */
   plan?: KeepPlan;
   /** Read only one shard (by subscription) of the inputs; containers are read by every shard. */
   shard?: ShardSpec;
+  /**
+   * NDJSON lines that are certainly one resource of these (lower-cased) types are not parsed: their ids are noted
+   * (the containers they imply, duplicates) and `deferred` counts them, for a second pass to evaluate (pipeline.ts).
+   */
+  deferTypes?: ReadonlySet<string>;
   load?: LoadOptions;
 }
 
@@ -43,6 +54,11 @@ export interface StreamedSnapshot {
   owns(view: ResourceView): boolean;
   /** Resources read (valid ids, duplicates counted once) and held. */
   counts: { read: number; held: number };
+  /**
+   * With deferTypes: lines left for a second pass — per file, their line numbers (ascending) and id hashes — and
+   * whether any of their ids was read more than once.
+   */
+  deferred: { lines: number; byFile: Map<string, DeferredLines>; repeated: boolean };
 }
 
 const NDJSON = /\.(ndjson|jsonl)$/i;
@@ -108,6 +124,17 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
   let reordered = false;
   const loadDiagnostics: KeyedDiagnostic[] = [];
   const readOrder: HierarchyInput[] = [];
+  /** Only the containers a resource implies matter to the hierarchy: note the first resource of each. */
+  const noteContainers = (parsed: ParsedResourceId, id: string): void => {
+    const written = parsed.scopes.length > 1 && parsed.resourceGroup !== undefined ? parsed.scopes[1]! : parsed.scopes[0]!;
+    if (containersSeen.has(written)) return;
+    if (containersSeen.size < 1 << 20) containersSeen.add(written);
+    const c = written.toLowerCase();
+    if ((parsed.subscriptionId !== undefined || parsed.managementGroup !== undefined) && !containersNoted.has(c)) {
+      containersNoted.add(c);
+      readOrder.push({ id, raw: {}, parsedId: parsed } as unknown as HierarchyInput);
+    }
+  };
   const containersNoted = new Set<string>();
   /** The same, by the container's id as written: most resources find theirs without lower-casing it. */
   const containersSeen = new Set<string>();
@@ -125,7 +152,41 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
 
   const { files, diagnostics: resolveDiagnostics } = await resolveInputFiles(inputs, options.load ?? {});
   resolveDiagnostics.forEach((d, i) => loadDiagnostics.push({ key: [-1, i, 0], diagnostic: d }));
-  const lineFilter = shard === undefined ? undefined : lineRouter(shard);
+  const deferTypes = options.deferTypes;
+  const deferredIds = new Map<number, number>();
+  let deferredLines = 0;
+  let repeated = false;
+  /** A deferred line: its id only implies containers (the first id of each is parsed) and is counted. */
+  const byFile = new Map<string, DeferredLines>();
+  let current: DeferredLines | undefined;
+  const noteDeferred = (id: string, lineNo: number): void => {
+    deferredLines++;
+    const h = idHash(id);
+    current!.lines.push(lineNo);
+    current!.hashes.push(h);
+    // The same id deferred twice, or already read among the other resources (later ones are checked as they come).
+    if (deferredIds.has(h) || byId.get(id, h) !== undefined || byId.dropped.has(h)) repeated = true;
+    deferredIds.set(h, 1);
+    read++;
+    // Most ids sit in a resource group already noted: found by the id's first five segments, without parsing it.
+    const rgEnd = nthSlash(id, 5);
+    if (rgEnd !== -1 && containersSeen.has(id.slice(0, rgEnd))) return;
+    const parsed = parseResourceId(id);
+    if (isDiagnostic(parsed) || parsed.kind !== 'resource') return; // reported (or held) by the second pass
+    noteContainers(parsed, id);
+  };
+  const routed = shard === undefined ? undefined : lineRouter(shard);
+  const deferring = deferTypes === undefined || deferTypes.size === 0 ? undefined : deferredLineOf(deferTypes);
+  const lineFilter =
+    deferring === undefined
+      ? routed
+      : (line: string, lineNo: number): boolean => {
+          if (routed !== undefined && !routed(line)) return false;
+          const id = deferring(line);
+          if (id === undefined) return true;
+          noteDeferred(id, lineNo);
+          return false;
+        };
   const fileIndex = new Map(files.map((f, i) => [f, i]));
   const byLineFiles = new Set(files.filter((f) => NDJSON.test(f)));
   const keyFromSource = (s: ResourceSource): OrderKey => {
@@ -136,6 +197,8 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
   for (let f = 0; f < files.length; f++) {
     const file = files[f]!;
     const byLine = NDJSON.test(file);
+    current = { lines: [], hashes: [] };
+    if (byLine && deferring !== undefined) byFile.set(file, current);
     let nextIndex = 0;
     const add = (item: ReadItem): void => {
       if (item.kind === 'diagnostic') {
@@ -156,18 +219,9 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
       const parsed = view.parsedId;
       const container = parsed.kind !== 'resource';
       if (container) readOrder.push(view);
-      else {
-        // Only the containers a resource implies matter to the hierarchy: note the first resource of each.
-        const written = parsed.scopes.length > 1 && parsed.resourceGroup !== undefined ? parsed.scopes[1]! : parsed.scopes[0]!;
-        const seen = containersSeen.has(written);
-        const c = seen ? '' : written.toLowerCase();
-        if (!seen && containersSeen.size < 1 << 20) containersSeen.add(written);
-        if (!seen && (parsed.subscriptionId !== undefined || parsed.managementGroup !== undefined) && !containersNoted.has(c)) {
-          containersNoted.add(c);
-          readOrder.push({ id: view.id, raw: {}, parsedId: parsed } as unknown as HierarchyInput);
-        }
-      }
+      else noteContainers(parsed, view.id);
       const h = idHash(view.id);
+      if (deferredIds.size > 0 && deferredIds.has(h)) repeated = true;
       const at = byId.get(view.id, h);
       const held = container || plan === undefined || plan.allTypes || plan.types.has(view.typeLower);
       const kept = (): ScopedResourceView => {
@@ -256,7 +310,83 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
     },
     owns: (view) => shard === undefined || ownerShard(view.id, shard.count) === shard.index,
     counts: { read, held: resources.length },
+    deferred: { lines: deferredLines, byFile, repeated },
   };
+}
+
+/** Index of the n-th '/' of an id (n ≥ 1), or -1. */
+function nthSlash(id: string, n: number): number {
+  let at = -1;
+  for (let k = 0; k < n; k++) {
+    at = id.indexOf('/', at + 1);
+    if (at === -1) return -1;
+  }
+  return at;
+}
+
+/**
+ * The deferral test of NDJSON lines: the top-level id of a line that is certainly one resource (no envelope, no
+ * backslash anywhere) whose top-level type, lower-cased, is deferred; undefined for any other line (it is parsed now).
+ */
+export function deferredLineOf(types: ReadonlySet<string>): (line: string) => string | undefined {
+  return (line) => {
+    if (line.indexOf('\\') !== -1 || line.indexOf('"value"') !== -1 || line.indexOf('"data"') !== -1) return undefined;
+    const { id, type } = plainTopLevelStrings(line);
+    return id !== undefined && type !== undefined && types.has(type.toLowerCase()) ? id : undefined;
+  };
+}
+
+/** Structural characters of JSON text; with /g, `test` finds the next one natively without allocating. */
+const STRUCTURE = /["{}[\]]/g;
+
+/**
+ * topLevelStrings for a line without backslashes (so every string ends at the next quote): strings are skipped with
+ * indexOf, structure found by a regular expression — the whole line is still checked for repeated keys.
+ */
+function plainTopLevelStrings(line: string): { id?: string; type?: string } {
+  let id: string | undefined;
+  let type: string | undefined;
+  let ids = 0;
+  let types = 0;
+  let depth = 0;
+  STRUCTURE.lastIndex = 0;
+  while (STRUCTURE.test(line)) {
+    const at = STRUCTURE.lastIndex - 1;
+    const c = line.charCodeAt(at);
+    if (c !== 34 /* " */) {
+      depth += c === 123 || c === 91 ? 1 : -1;
+      continue;
+    }
+    const end = line.indexOf('"', at + 1);
+    if (end === -1) return {};
+    STRUCTURE.lastIndex = end + 1;
+    if (depth !== 1) continue;
+    const key = end === at + 3 && line.startsWith('id', at + 1) ? 1 : end === at + 5 && line.startsWith('type', at + 1) ? 2 : 0;
+    if (key === 0) continue;
+    let j = end + 1;
+    while (line.charCodeAt(j) === 32 || line.charCodeAt(j) === 9) j++;
+    if (line.charCodeAt(j) !== 58 /* : */) continue; // a string value, not a key
+    j++;
+    while (line.charCodeAt(j) === 32 || line.charCodeAt(j) === 9) j++;
+    let v: string | undefined;
+    if (line.charCodeAt(j) === 34) {
+      const vEnd = line.indexOf('"', j + 1);
+      if (vEnd === -1) return {};
+      v = line.slice(j + 1, vEnd);
+      STRUCTURE.lastIndex = vEnd + 1;
+    }
+    if (key === 1) {
+      ids++;
+      id = v;
+    } else {
+      types++;
+      type = v;
+    }
+  }
+  const out: { id?: string; type?: string } = {};
+  if (ids === 1 && id !== undefined) out.id = id;
+  if (types === 1 && type !== undefined) out.type = type;
+  return out;
 }
 
 /** Element position inside an NDJSON line ('/3', '/value/3', '/data/3' → 3; one resource → 0). */
@@ -284,31 +414,60 @@ function lineRouter(shard: ShardSpec): (line: string) => boolean {
  */
 export function topLevelId(line: string): string | undefined {
   let i = 0;
+  while (i < line.length && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+  if (line.startsWith('{"id":"', i)) return idValue(line, i + 7);
+  return topLevelStrings(line).id;
+}
+
+/**
+ * The top-level "id" and "type" strings of a one-object JSON line, each undefined when absent, not a plain string
+ * (escapes) or given twice (JSON.parse would take the last; the caller then parses the line).
+ */
+export function topLevelStrings(line: string): { id?: string; type?: string } {
+  let id: string | undefined;
+  let type: string | undefined;
+  let ids = 0;
+  let types = 0;
+  let i = 0;
   const n = line.length;
   while (i < n && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
-  if (line.charCodeAt(i) !== 123 /* { */) return undefined;
-  if (line.startsWith('{"id":"', i)) return idValue(line, i + 7);
+  if (line.charCodeAt(i) !== 123 /* { */) return {};
   let depth = 0;
   for (; i < n; i++) {
     const c = line.charCodeAt(i);
     if (c === 34 /* " */) {
       const end = stringEnd(line, i + 1);
-      if (end === -1) return undefined;
-      if (depth === 1 && end === i + 3 && line.charCodeAt(i + 1) === 105 && line.charCodeAt(i + 2) === 100) {
-        // "id" at depth 1: a key when a ':' follows
+      if (end === -1) return {};
+      const key = depth !== 1 ? 0 : end === i + 3 && line.startsWith('id', i + 1) ? 1 : end === i + 5 && line.startsWith('type', i + 1) ? 2 : 0;
+      if (key !== 0) {
+        // a key when a ':' follows
         let j = end + 1;
         while (j < n && (line.charCodeAt(j) === 32 || line.charCodeAt(j) === 9)) j++;
         if (line.charCodeAt(j) === 58 /* : */) {
           j++;
           while (j < n && (line.charCodeAt(j) === 32 || line.charCodeAt(j) === 9)) j++;
-          return line.charCodeAt(j) === 34 ? idValue(line, j + 1) : undefined;
+          const v = line.charCodeAt(j) === 34 ? idValue(line, j + 1) : undefined;
+          if (key === 1) {
+            ids++;
+            id = v;
+          } else {
+            types++;
+            type = v;
+          }
+          if (v !== undefined) {
+            i = j + 1 + v.length; // the value's closing quote
+            continue;
+          }
         }
       }
       i = end;
     } else if (c === 123 || c === 91) depth++;
     else if (c === 125 || c === 93) depth--;
   }
-  return undefined;
+  const out: { id?: string; type?: string } = {};
+  if (ids === 1 && id !== undefined) out.id = id;
+  if (types === 1 && type !== undefined) out.type = type;
+  return out;
 }
 
 function stringEnd(line: string, from: number): number {

@@ -1,0 +1,206 @@
+// evaluateBounded: evaluate() over NDJSON exports in bounded memory. Two passes over the files:
+//   1. every line is read; lines of the resource types only evaluated (never related to, never containers) are
+//      not parsed — their ids only note the containers they imply — and everything else is held as
+//      evaluateStream holds it (projected to what the rules read): containers, related resources;
+//   2. the deferred lines are read again, parsed, evaluated against the held estate, handed to `onRecord`, rolled
+//      up, and dropped. Each line is parsed once.
+// Records are not held: the summary is built one resource at a time (ResourceRollups), and only the records
+// remediation needs (NonCompliant DeployIfNotExists) are kept, with their resources. The summary, diagnostics and
+// remediation plan equal evaluate()'s; `onRecord` sees the records of held resources first (report order), then
+// the deferred ones in file order.
+import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
+import type { ComplianceRecord, ComplianceReport, ComplianceSummary, ResourceView, ScopeNode } from '../model/index.js';
+import { prepareEvaluation, type EstateContext, type EvaluateInput } from '../evaluate/estate.js';
+import { RecordMaker, inIdOrder, compareRecords, orderedRecordDiagnostics } from '../evaluate/records.js';
+import { ResourceRollups } from '../evaluate/rollup-stream.js';
+import { scopeNodesOf } from '../evaluate/rollup.js';
+import { located, readFileBatches, type LoadOptions } from '../load/snapshot.js';
+import { isDiagnostic } from '../scope/resource-id.js';
+import { toResourceView } from '../scope/view.js';
+import { Projector, type KeepPlan } from './plan.js';
+import { idHash } from './route.js';
+import { compareKeys, streamSnapshot, type KeyedDiagnostic } from './snapshot.js';
+import { planEvaluation } from './stream.js';
+
+export interface EvaluateBoundedInput extends Omit<EvaluateInput, 'snapshot'> {
+  /** Snapshot files, directories and globs; NDJSON lines are deferred, other files are held as evaluateStream holds them. */
+  inputs: readonly string[];
+  load?: Pick<LoadOptions, 'cwd' | 'streamThresholdBytes'>;
+  /** Each record, once (not held by dine afterwards). */
+  onRecord?: (record: ComplianceRecord) => void;
+  onPlan?: (plan: KeepPlan) => void;
+}
+
+export interface BoundedEvaluation {
+  evaluatedAt: string;
+  summary: ComplianceSummary;
+  diagnostics: Diagnostic[];
+  scopes: ScopeNode[];
+  /** The NonCompliant DeployIfNotExists records in report order: what planRemediation selects. */
+  remediable: ComplianceRecord[];
+  /** For planRemediation(asReport(result), { estate }): the held estate plus the remediable records' resources. */
+  estate: EstateContext;
+  counts: { read: number; held: number; deferred: number; records: number };
+  /** Milliseconds: the whole evaluation, and the part spent evaluating and rolling up (not reading or parsing). */
+  timings: { totalMs: number; evaluateMs: number };
+  /** Why the second pass was not used (every resource was then held), when it was not. */
+  fallback?: string;
+}
+
+const CONTAINER_TYPES = ['microsoft.resources/subscriptions', 'microsoft.resources/subscriptions/resourcegroups', 'microsoft.management/managementgroups'];
+
+/** The types a second pass can evaluate alone: evaluated by some member, related to by none, not containers. */
+export function deferrableTypes(plan: KeepPlan, memberTypes: ReadonlySet<string>): Set<string> {
+  const out = new Set<string>();
+  if (plan.allTypes) return out;
+  for (const t of memberTypes) if (!plan.relatedTypes.has(t) && !CONTAINER_TYPES.includes(t)) out.add(t);
+  return out;
+}
+
+/** A report of a bounded evaluation for the report-shaped consumers (planRemediation): its records are the remediable ones. */
+export function asReport(result: BoundedEvaluation): ComplianceReport {
+  return { evaluatedAt: result.evaluatedAt, results: result.remediable, summary: result.summary, diagnostics: result.diagnostics, scopes: result.scopes };
+}
+
+export async function evaluateBounded(input: EvaluateBoundedInput): Promise<BoundedEvaluation> {
+  const started = performance.now();
+  let evaluateMs = 0;
+  const now = input.now ?? new Date().toISOString();
+  const { inputs, load = {}, onRecord, onPlan, ...rest } = input;
+  const evaluation: Omit<EvaluateInput, 'snapshot'> = { ...rest, now };
+  const plan = planEvaluation(evaluation, now);
+  onPlan?.(plan);
+  const defer = deferrableTypes(plan, plan.memberTypes);
+
+  // Pass 1: hold what the rules need besides the deferred resources.
+  let streamed = await streamSnapshot(inputs, { plan, load, deferTypes: defer });
+  let fallback: string | undefined;
+  if (streamed.deferred.repeated) {
+    // A deferred id read twice (or met among held ones): which copy wins needs both in memory.
+    fallback = 'an id of a deferred resource type appears more than once: every resource was held';
+    streamed = await streamSnapshot(inputs, { plan, load });
+  }
+  const snapshot = streamed.snapshot;
+  const preparing = performance.now();
+  const prepared = prepareEvaluation({ ...evaluation, snapshot });
+  evaluateMs += performance.now() - preparing;
+  const diagnostics = prepared.diagnostics;
+  const rollups = new ResourceRollups(snapshot.hierarchy);
+  const remediable: ComplianceRecord[] = [];
+  const remediableViews = new Map<ComplianceRecord, ResourceView>();
+  let recordCount = 0;
+  const options = { related: prepared.related };
+  const maker = new RecordMaker(prepared.runs, options);
+  const inScope = prepared.inScope;
+  let perResource: ComplianceRecord[] = [];
+  const emit = (record: ComplianceRecord): void => {
+    perResource.push(record);
+  };
+  const finishResource = (view: ResourceView, keep: (v: ResourceView) => ResourceView): void => {
+    if (perResource.length === 0) return;
+    rollups.addResource(perResource);
+    recordCount += perResource.length;
+    let kept: ResourceView | undefined;
+    for (const r of perResource) {
+      onRecord?.(r);
+      if (r.complianceState === 'NonCompliant' && r.effect.toLowerCase() === 'deployifnotexists') {
+        remediable.push(r);
+        remediableViews.set(r, (kept ??= keep(view)));
+      }
+    }
+    perResource = [];
+  };
+
+  // Held resources of the members' types, in report order.
+  let inScopeCount = 0;
+  const held = snapshot.resources.map((_, i) => i).filter((i) => maker.evaluates(snapshot.resources[i]!.typeLower) && (inScope === undefined || inScope(snapshot.resources[i]!)));
+  inScopeCount += held.length;
+  const heldStart = performance.now();
+  for (const position of inIdOrder(snapshot.resources, held)) {
+    const view = snapshot.resources[position]!;
+    maker.make(view, position, snapshot.sources[position], emit);
+    finishResource(view, (v) => v);
+  }
+  evaluateMs += performance.now() - heldStart;
+
+  // Pass 2: the deferred lines, evaluated one batch at a time and dropped.
+  const projector = plan.wholeResources ? undefined : new Projector(plan);
+  const secondPass: KeyedDiagnostic[] = [];
+  if (fallback === undefined && streamed.deferred.lines > 0) {
+    const files = snapshot.files;
+    let position = snapshot.resources.length;
+    for (let f = 0; f < files.length; f++) {
+      const deferred = streamed.deferred.byFile.get(files[f]!);
+      if (deferred === undefined || deferred.lines.length === 0) continue;
+      // Exactly the lines the first pass deferred, by line number (the text is not scanned again).
+      let k = -1;
+      const lineFilter = (_line: string, lineNo: number): boolean => {
+        while (k + 1 < deferred.lines.length && deferred.lines[k + 1]! <= lineNo) k++;
+        return k >= 0 && deferred.lines[k] === lineNo;
+      };
+      for await (const batch of readFileBatches(files[f]!, { ...load, lineFilter })) {
+        for (const item of batch) {
+          if (item.kind === 'diagnostic') {
+            secondPass.push({ key: [f, item.diagnostic.source?.line ?? 0, 0], diagnostic: item.diagnostic });
+            continue;
+          }
+          const view = toResourceView(item.raw);
+          if (isDiagnostic(view)) {
+            secondPass.push({ key: [f, item.source.line ?? 0, 0], diagnostic: located(view, item.source, view.code === 'load.invalid-resource-id' ? '/id' : '') });
+            continue;
+          }
+          const at = indexOfLine(deferred.lines, item.source.line ?? -1);
+          if (at === -1 || deferred.hashes[at] !== idHash(view.id) || !defer.has(view.typeLower)) {
+            // The first pass read this line's id and type by a key scan; JSON.parse must agree (a bug otherwise).
+            throw new Error(`dine: the second pass read ${view.id} (${view.type}) where the first pass deferred another resource (${files[f]}:${item.source.line})`);
+          }
+          if (inScope !== undefined && !inScope(view)) continue;
+          inScopeCount++;
+          const t = performance.now();
+          maker.make(view, position++, item.source, emit);
+          // A resource kept for remediation keeps only what the rules read.
+          finishResource(view, (v) => (projector === undefined ? v : { ...v, raw: projector.project(v.raw, v.typeLower, v.apiVersion) }));
+          evaluateMs += performance.now() - t;
+        }
+      }
+    }
+  }
+
+  // Diagnostics as a single run orders them: load (both passes, in reading order), hierarchy, assignments, records.
+  const loadDiagnostics = [...streamed.loadDiagnostics, ...secondPass].sort((x, y) => compareKeys(x.key, y.key)).map((k) => k.diagnostic);
+  if (input.scope !== undefined) {
+    const known = snapshot.hierarchy.node(input.scope) !== undefined || snapshot.byId.has(input.scope.toLowerCase()) || input.scope === '/';
+    if (!known && inScopeCount === 0) diagnostics.push(diagnostic('assign.unknown-scope', { scope: input.scope }));
+  }
+  orderedRecordDiagnostics(prepared.runs, diagnostics);
+  remediable.sort(compareRecords);
+  const finishing = performance.now();
+  const summary = rollups.finish();
+  evaluateMs += performance.now() - finishing;
+  const snapshotResource = prepared.contextFor().resourceFor;
+  return {
+    evaluatedAt: now,
+    summary,
+    diagnostics: [...loadDiagnostics, ...streamed.hierarchyDiagnostics, ...diagnostics],
+    scopes: scopeNodesOf(snapshot.hierarchy),
+    remediable,
+    estate: prepared.contextFor((r) => remediableViews.get(r) ?? snapshotResource(r)),
+    counts: { read: streamed.counts.read, held: streamed.counts.held, deferred: streamed.deferred.lines, records: recordCount },
+    timings: { totalMs: performance.now() - started, evaluateMs },
+    ...(fallback !== undefined ? { fallback } : {}),
+  };
+}
+
+/** Position of `line` in ascending `lines`, or -1 (binary search). */
+function indexOfLine(lines: readonly number[], line: number): number {
+  let lo = 0;
+  let hi = lines.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = lines[mid]!;
+    if (v === line) return mid;
+    if (v < line) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
