@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import { evaluate, loadSnapshot, planRemediation, type ComplianceRecord, type EvaluateInput } from '../engine/index.js';
 import { compareRecords } from '../engine/evaluate/records.js';
 import { asReport, evaluateBounded } from '../engine/scale/index.js';
-import { deferredLineOf, topLevelStrings } from '../engine/scale/snapshot.js';
+import { deferredIdOfBytes, topLevelStrings } from '../engine/scale/snapshot.js';
 import { CONTOSO, contosoAssignments, contosoExemptions, pack } from './support/contoso.js';
 import { writeEstate, writeText } from './support/scale.js';
 
@@ -79,8 +79,12 @@ test('topLevelStrings: id and type at depth 1 only, once, without escapes', () =
   assert.equal(topLevelStrings('[1,2]'), {});
 });
 
-test('deferredLineOf: only plain one-resource lines of a deferred type, by their top-level id and type', () => {
-  const defer = deferredLineOf(new Set(['microsoft.compute/virtualmachines']));
+test('deferredIdOfBytes: only plain one-resource lines of a deferred type, by their top-level id and type', () => {
+  const test = deferredIdOfBytes(new Set(['microsoft.compute/virtualmachines']));
+  const defer = (line: string) => {
+    const buf = Buffer.from(`xx${line}\nyy`);
+    return test(buf, 2, 2 + Buffer.byteLength(line));
+  };
   const vm = (rest: string) => `{"id":"/s/vm","type":"Microsoft.Compute/virtualMachines"${rest}}`;
   assert.is(defer(vm(',"properties":{"osDisk":{"managedDisk":{"id":"/d","type":"x"}}}')), '/s/vm', 'nested id and type keys');
   assert.is(defer(vm(',"name":"a \\" b"')), undefined, 'a backslash anywhere: parsed now');
@@ -88,7 +92,7 @@ test('deferredLineOf: only plain one-resource lines of a deferred type, by their
   assert.is(defer(vm(',"data":[]')), undefined, 'an envelope key');
   assert.is(defer('{"id":"/s/x","type":"Microsoft.Security/assessments"}'), undefined, 'a type not deferred');
   assert.is(defer('{"type":"Microsoft.Compute/virtualMachines","tags":{"id":"t"},"id" : "/s/vm2"}'), '/s/vm2');
-  for (const line of [vm(''), vm(',"tags":{"a":"[{"}'), '{"id":"/x","type":"Microsoft.Compute/virtualMachines","p":[{"id":"y"}]}']) {
+  for (const line of [vm(''), vm(',"tags":{"a":"[{"}'), '{"id":"/x","type":"Microsoft.Compute/virtualMachines","p":[{"id":"y"}]}', ' {"id":"/s/é","type":"Microsoft.Compute/VIRTUALMACHINES"}']) {
     const parsed = JSON.parse(line) as { id: string };
     assert.is(defer(line), parsed.id, line);
   }

@@ -69,6 +69,12 @@ export interface LoadOptions {
    * resource object.
    */
   lineFilter?: (line: string, lineNo: number) => boolean;
+  /**
+   * NDJSON only: called with the bytes of a line (buf[from..to), no line break) before it is decoded; true skips the
+   * line undecoded and unparsed, counted as one element — so return true only for a line that is certainly one
+   * resource. Not called for line 1 or for lines of a chunk holding a carriage return (they are decoded first).
+   */
+  skipLineBytes?: (buf: Buffer, from: number, to: number, lineNo: number) => boolean;
 }
 
 export type ReadItem =
@@ -222,10 +228,14 @@ class NdjsonReader {
     readonly file: string,
     readonly filter: ((line: string, lineNo: number) => boolean) | undefined,
   ) {}
-  /** The items of one line, appended to `out`. */
-  line(text: string, out: ReadItem[]): void {
+  /** The items of one line, appended to `out`; undefined: a line skipped before decoding (one element). */
+  line(text: string | undefined, out: ReadItem[]): void {
     const file = this.file;
     const lineNo = ++this.lineNo;
+    if (text === undefined) {
+      this.index++;
+      return;
+    }
     if (lineNo === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     if (text.trim() === '') return;
     if (this.filter !== undefined && !this.filter(text, lineNo)) {
@@ -268,30 +278,45 @@ async function* readNdjsonLines(lines: AsyncIterable<string> | Iterable<string>,
  * The lines of a file as readline splits them (\n, \r\n and a lone \r end a line), in batches (one per chunk read):
  * no per-line stream machinery, and a line is decoded once, from its own bytes.
  */
-export async function* fileLineBatches(abs: string): AsyncGenerator<string[]> {
+export async function* fileLineBatches(abs: string, skip?: LoadOptions['skipLineBytes']): AsyncGenerator<(string | undefined)[]> {
   const input = createReadStream(abs, { highWaterMark: 1 << 20 });
   const pending: Buffer[] = [];
-  const emit = (buf: Buffer, from: number, to: number, out: string[]): void => {
+  /** Lines emitted so far (a line with inner carriage returns counts as several, as readline splits it). */
+  let lineNo = 0;
+  const emit = (buf: Buffer, from: number, to: number, out: (string | undefined)[], mayHaveCR: boolean): void => {
     if (to > from && buf[to - 1] === 13) to--;
+    if (skip !== undefined && !mayHaveCR && lineNo > 0 && to > from && skip(buf, from, to, lineNo + 1)) {
+      lineNo++;
+      out.push(undefined);
+      return;
+    }
     const text = buf.toString('utf8', from, to);
-    if (text.indexOf('\r') === -1) out.push(text);
-    else out.push(...text.split('\r'));
+    if (text.indexOf('\r') === -1) {
+      lineNo++;
+      out.push(text);
+    } else {
+      const parts = text.split('\r');
+      lineNo += parts.length;
+      out.push(...parts);
+    }
   };
   try {
     for await (const chunk of input as AsyncIterable<Buffer>) {
-      const out: string[] = [];
+      const out: (string | undefined)[] = [];
+      // One scan per chunk: without a carriage return in it, no line of it needs decoding to be split.
+      const mayHaveCR = skip !== undefined && chunk.indexOf(13) !== -1;
       let start = 0;
       let nl = chunk.indexOf(10);
       if (nl !== -1 && pending.length > 0) {
         pending.push(chunk.subarray(0, nl));
         const line = Buffer.concat(pending);
         pending.length = 0;
-        emit(line, 0, line.length, out);
+        emit(line, 0, line.length, out, skip !== undefined && line.indexOf(13) !== -1);
         start = nl + 1;
         nl = chunk.indexOf(10, start);
       }
       while (nl !== -1) {
-        emit(chunk, start, nl, out);
+        emit(chunk, start, nl, out, mayHaveCR);
         start = nl + 1;
         nl = chunk.indexOf(10, start);
       }
@@ -300,8 +325,8 @@ export async function* fileLineBatches(abs: string): AsyncGenerator<string[]> {
     }
     if (pending.length > 0) {
       const line = Buffer.concat(pending);
-      const out: string[] = [];
-      emit(line, 0, line.length, out);
+      const out: (string | undefined)[] = [];
+      emit(line, 0, line.length, out, true);
       // readline drops the empty line after a final lone \r
       if (out.length > 1 && out[out.length - 1] === '') out.pop();
       yield out;
@@ -311,9 +336,9 @@ export async function* fileLineBatches(abs: string): AsyncGenerator<string[]> {
   }
 }
 
-async function* readNdjsonFileBatches(file: string, abs: string, filter?: (line: string, lineNo: number) => boolean): AsyncGenerator<ReadItem[]> {
-  const reader = new NdjsonReader(file, filter);
-  for await (const lines of fileLineBatches(abs)) {
+async function* readNdjsonFileBatches(file: string, abs: string, options: LoadOptions): AsyncGenerator<ReadItem[]> {
+  const reader = new NdjsonReader(file, options.lineFilter);
+  for await (const lines of fileLineBatches(abs, options.skipLineBytes)) {
     const out: ReadItem[] = [];
     for (const text of lines) reader.line(text, out);
     if (out.length > 0) yield out;
@@ -430,7 +455,7 @@ export async function* readFileBatches(file: string, options: LoadOptions): Asyn
   const ext = extensionOf(file);
   try {
     if (ext === 'jsonl' || ext === 'ndjson') {
-      yield* readNdjsonFileBatches(file, abs, options.lineFilter);
+      yield* readNdjsonFileBatches(file, abs, options);
       return;
     }
     let items: AsyncGenerator<ReadItem>;

@@ -134,11 +134,15 @@ export async function evaluateBounded(input: EvaluateBoundedInput): Promise<Boun
       if (deferred === undefined || deferred.lines.length === 0) continue;
       // Exactly the lines the first pass deferred, by line number (the text is not scanned again).
       let k = -1;
-      const lineFilter = (_line: string, lineNo: number): boolean => {
+      const isDeferred = (lineNo: number): boolean => {
         while (k + 1 < deferred.lines.length && deferred.lines[k + 1]! <= lineNo) k++;
         return k >= 0 && deferred.lines[k] === lineNo;
       };
-      for await (const batch of readFileBatches(files[f]!, { ...load, lineFilter })) {
+      // Other lines are skipped before decoding where the reader can (in line order), else after decoding (the
+      // reader decodes a chunk's lines before it parses them: looked up, not walked).
+      const lineFilter = (_line: string, lineNo: number): boolean => indexOfLine(deferred.lines, lineNo) !== -1;
+      const skipLineBytes = (_buf: Buffer, _from: number, _to: number, lineNo: number): boolean => !isDeferred(lineNo);
+      for await (const batch of readFileBatches(files[f]!, { ...load, lineFilter, skipLineBytes })) {
         for (const item of batch) {
           if (item.kind === 'diagnostic') {
             secondPass.push({ key: [f, item.diagnostic.source?.line ?? 0, 0], diagnostic: item.diagnostic });

@@ -176,16 +176,17 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
     noteContainers(parsed, id);
   };
   const routed = shard === undefined ? undefined : lineRouter(shard);
-  const deferring = deferTypes === undefined || deferTypes.size === 0 ? undefined : deferredLineOf(deferTypes);
-  const lineFilter =
+  const deferring = deferTypes === undefined || deferTypes.size === 0 ? undefined : deferredIdOfBytes(deferTypes);
+  const lineFilter = routed;
+  /** Deferred lines are recognised from their bytes: never decoded to a string, never parsed in this pass. */
+  const skipLineBytes =
     deferring === undefined
-      ? routed
-      : (line: string, lineNo: number): boolean => {
-          if (routed !== undefined && !routed(line)) return false;
-          const id = deferring(line);
-          if (id === undefined) return true;
+      ? undefined
+      : (buf: Buffer, from: number, to: number, lineNo: number): boolean => {
+          const id = deferring(buf, from, to);
+          if (id === undefined) return false;
           noteDeferred(id, lineNo);
-          return false;
+          return true;
         };
   const fileIndex = new Map(files.map((f, i) => [f, i]));
   const byLineFiles = new Set(files.filter((f) => NDJSON.test(f)));
@@ -274,6 +275,7 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
     };
     const load: LoadOptions = { ...(options.load ?? {}) };
     if (lineFilter !== undefined) load.lineFilter = lineFilter;
+    if (skipLineBytes !== undefined && byLine) load.skipLineBytes = skipLineBytes;
     for await (const batch of readFileBatches(file, load)) for (const item of batch) add(item);
   }
 
@@ -325,68 +327,84 @@ function nthSlash(id: string, n: number): number {
 }
 
 /**
- * The deferral test of NDJSON lines: the top-level id of a line that is certainly one resource (no envelope, no
- * backslash anywhere) whose top-level type, lower-cased, is deferred; undefined for any other line (it is parsed now).
+ * The deferral test of NDJSON lines, on their bytes: the top-level id of a line that is certainly one resource (an
+ * object without a top-level `value` or `data` key, no backslash, `id` and `type` each given once at depth 1 as
+ * strings) whose type, lower-cased, is deferred; undefined for any other line (it is decoded and parsed now).
  */
-export function deferredLineOf(types: ReadonlySet<string>): (line: string) => string | undefined {
-  return (line) => {
-    if (line.indexOf('\\') !== -1 || line.indexOf('"value"') !== -1 || line.indexOf('"data"') !== -1) return undefined;
-    const { id, type } = plainTopLevelStrings(line);
-    return id !== undefined && type !== undefined && types.has(type.toLowerCase()) ? id : undefined;
+export function deferredIdOfBytes(types: ReadonlySet<string>): (buf: Buffer, from: number, to: number) => string | undefined {
+  return (buf, from, to) => {
+    const found = topLevelIdAndType(buf, from, to);
+    if (found === undefined) return undefined;
+    const type = buf.toString('utf8', found[2], found[3]).toLowerCase();
+    return types.has(type) ? buf.toString('utf8', found[0], found[1]) : undefined;
   };
 }
 
-/** Structural characters of JSON text; with /g, `test` finds the next one natively without allocating. */
-const STRUCTURE = /["{}[\]]/g;
+/** Is buf[at..at+word.length) the ASCII word? */
+function bytesAre(buf: Buffer, at: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) if (buf[at + k] !== word.charCodeAt(k)) return false;
+  return true;
+}
 
 /**
- * topLevelStrings for a line without backslashes (so every string ends at the next quote): strings are skipped with
- * indexOf, structure found by a regular expression — the whole line is still checked for repeated keys.
+ * [idStart, idEnd, typeStart, typeEnd] of the top-level "id" and "type" string values of the JSON object in
+ * buf[from..to), in one pass over the bytes; undefined for a backslash anywhere (strings then need decoding), a
+ * top-level `value` or `data` key (an envelope), or unless each of id and type is there exactly once as a string.
  */
-function plainTopLevelStrings(line: string): { id?: string; type?: string } {
-  let id: string | undefined;
-  let type: string | undefined;
+function topLevelIdAndType(buf: Buffer, from: number, to: number): [number, number, number, number] | undefined {
+  let i = from;
+  while (i < to && (buf[i] === 32 || buf[i] === 9)) i++;
+  if (buf[i] !== 123 /* { */) return undefined;
+  let depth = 0;
+  let id: [number, number] | undefined;
+  let type: [number, number] | undefined;
   let ids = 0;
   let types = 0;
-  let depth = 0;
-  STRUCTURE.lastIndex = 0;
-  while (STRUCTURE.test(line)) {
-    const at = STRUCTURE.lastIndex - 1;
-    const c = line.charCodeAt(at);
-    if (c !== 34 /* " */) {
-      depth += c === 123 || c === 91 ? 1 : -1;
+  /** At depth 1: 0 a key comes next, 1 a ':' comes next, 2 a value comes next, 3 inside or after a value. */
+  let state = 0;
+  /** The key whose value comes: 1 id, 2 type, 0 another. */
+  let key = 0;
+  for (; i < to; i++) {
+    const c = buf[i]!;
+    if (c === 32 || c === 9 || c === 10 || c === 13) continue;
+    if (c === 92 /* \ */) return undefined;
+    if (c === 34 /* " */) {
+      let end = i + 1;
+      while (end < to && buf[end] !== 34) {
+        if (buf[end] === 92) return undefined;
+        end++;
+      }
+      if (end >= to) return undefined;
+      if (depth === 1 && state === 0) {
+        const len = end - i - 1;
+        key = len === 2 && bytesAre(buf, i + 1, 'id') ? 1 : len === 4 && bytesAre(buf, i + 1, 'type') ? 2 : 0;
+        if (key === 1) ids++;
+        else if (key === 2) types++;
+        else if ((len === 4 && bytesAre(buf, i + 1, 'data')) || (len === 5 && bytesAre(buf, i + 1, 'value'))) return undefined;
+        state = 1;
+      } else if (depth === 1 && state === 2) {
+        if (key === 1) id = [i + 1, end];
+        else if (key === 2) type = [i + 1, end];
+        state = 3;
+      }
+      i = end;
       continue;
     }
-    const end = line.indexOf('"', at + 1);
-    if (end === -1) return {};
-    STRUCTURE.lastIndex = end + 1;
-    if (depth !== 1) continue;
-    const key = end === at + 3 && line.startsWith('id', at + 1) ? 1 : end === at + 5 && line.startsWith('type', at + 1) ? 2 : 0;
-    if (key === 0) continue;
-    let j = end + 1;
-    while (line.charCodeAt(j) === 32 || line.charCodeAt(j) === 9) j++;
-    if (line.charCodeAt(j) !== 58 /* : */) continue; // a string value, not a key
-    j++;
-    while (line.charCodeAt(j) === 32 || line.charCodeAt(j) === 9) j++;
-    let v: string | undefined;
-    if (line.charCodeAt(j) === 34) {
-      const vEnd = line.indexOf('"', j + 1);
-      if (vEnd === -1) return {};
-      v = line.slice(j + 1, vEnd);
-      STRUCTURE.lastIndex = vEnd + 1;
+    if (depth === 1) {
+      if (c === 58 /* : */ && state === 1) {
+        state = 2;
+        continue;
+      }
+      if (c === 44 /* , */) {
+        state = 0;
+        continue;
+      }
+      if (state === 2) state = 3; // a value that is not a string
     }
-    if (key === 1) {
-      ids++;
-      id = v;
-    } else {
-      types++;
-      type = v;
-    }
+    if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) depth--;
   }
-  const out: { id?: string; type?: string } = {};
-  if (ids === 1 && id !== undefined) out.id = id;
-  if (types === 1 && type !== undefined) out.type = type;
-  return out;
+  return ids === 1 && types === 1 && id !== undefined && type !== undefined ? [id[0], id[1], type[0], type[1]] : undefined;
 }
 
 /** Element position inside an NDJSON line ('/3', '/value/3', '/data/3' → 3; one resource → 0). */
