@@ -24,7 +24,8 @@ const ALLOWED: Record<string, { imports: string[]; typeOnly?: string[] }> = {
   aliases: { imports: CORE },
   scope: { imports: CORE },
   parse: { imports: CORE },
-  effects: { imports: CORE },
+  // effects: the related-resource index matches and hashes ids with scope's id helpers.
+  effects: { imports: [...CORE, 'scope'] },
   functions: { imports: CORE, typeOnly: ['expressions'] },
   expressions: { imports: [...CORE, 'functions'] },
   compile: { imports: VOCABULARY },

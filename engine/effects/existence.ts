@@ -1,6 +1,8 @@
 // The related-resource lookup of auditIfNotExists / deployIfNotExists (digest §7.5): an index built
 // once over a snapshot, queried per evaluated resource by (type, placement) — never a scan.
 import type { ResourceView } from '../model/index.js';
+import { startsWithIgnoringCase } from '../scope/resource-id.js';
+import { idHash } from '../scope/id-hash.js';
 
 export type ExistenceScope = 'resourceGroup' | 'subscription';
 
@@ -13,8 +15,6 @@ export interface RelatedQuery {
   /** details.resourceGroupName, evaluated. */
   resourceGroupName?: string;
   existenceScope: ExistenceScope;
-  /** The primary's id lower-cased, when the caller has it (saves lower-casing per lookup). */
-  primaryIdLower?: string;
 }
 
 export interface RelatedLookup {
@@ -62,9 +62,36 @@ function resourceGroupKey(view: ResourceView): string | undefined {
   return `/subscriptions/${view.subscriptionId}/resourcegroups/${view.resourceGroup}`.toLowerCase();
 }
 
+/**
+ * Resources by the id they hang under, keyed by the 53-bit hash of that id (ignoring case) rather than by the id:
+ * a key string would keep a lower-cased copy of every related id alive (≈ 200 B each). A single resource is stored
+ * as itself, several as a list; a lookup checks that each one's id continues the parent's.
+ */
+class ByParent {
+  readonly #slots = new Map<number, ResourceView | ResourceView[]>();
+  add(parentLower: string, view: ResourceView): void {
+    const h = idHash(parentLower);
+    const at = this.#slots.get(h);
+    if (at === undefined) this.#slots.set(h, view);
+    else if (Array.isArray(at)) at.push(view);
+    else this.#slots.set(h, [at, view]);
+  }
+  get(parentId: string): readonly ResourceView[] | undefined {
+    const at = this.#slots.get(idHash(parentId));
+    if (at === undefined) return undefined;
+    const list = Array.isArray(at) ? at : [at];
+    return list.every((v) => continues(v.id, parentId)) ? list : list.filter((v) => continues(v.id, parentId));
+  }
+}
+
+/** `id` starts with `parent` (ignoring case) followed by '/'. */
+function continues(id: string, parent: string): boolean {
+  return id.length > parent.length && id.charCodeAt(parent.length) === 47 && startsWithIgnoringCase(id, parent);
+}
+
 /** The placements of one related type, built the first time the type is looked up. */
 class TypeIndex {
-  readonly byParent = new Map<string, ResourceView[]>();
+  readonly byParent = new ByParent();
   #byResourceGroup: Map<string, ResourceView[]> | undefined;
   #bySubscription: Map<string, ResourceView[]> | undefined;
   /** Instances extend other resources (Microsoft.Security/assessments …). */
@@ -74,7 +101,7 @@ class TypeIndex {
     for (const v of views) {
       const { parent, extendsResource } = attachmentOf(v.id);
       if (extendsResource) extension = true;
-      push(this.byParent, parent, v);
+      this.byParent.add(parent, v);
     }
     this.extension = extension;
   }
@@ -139,7 +166,7 @@ export class RelatedIndex implements RelatedLookup {
     let pool: readonly ResourceView[] | undefined;
     if (ix.extension || (type.length > p.typeLower.length && type.charCodeAt(p.typeLower.length) === 47 && type.startsWith(p.typeLower))) {
       // Underneath the evaluated resource: a child type or an extension resource on it.
-      pool = ix.byParent.get(q.primaryIdLower ?? p.id.toLowerCase());
+      pool = ix.byParent.get(p.id);
     } else if (q.existenceScope === 'subscription') {
       pool = p.subscriptionId === undefined ? undefined : ix.bySubscription.get(p.subscriptionId.toLowerCase());
     } else if (p.subscriptionId !== undefined && (q.resourceGroupName !== undefined || p.resourceGroup !== undefined)) {
@@ -147,7 +174,7 @@ export class RelatedIndex implements RelatedLookup {
       pool = ix.byResourceGroup.get(`/subscriptions/${p.subscriptionId}/resourcegroups/${rg}`.toLowerCase());
     } else if (p.subscriptionId !== undefined) {
       // A subscription evaluated with the default scope: resources directly under it.
-      pool = ix.byParent.get(`/subscriptions/${p.subscriptionId}`.toLowerCase());
+      pool = ix.byParent.get(`/subscriptions/${p.subscriptionId}`);
     }
     if (pool === undefined) return EMPTY;
     if (q.name === undefined) return pool;

@@ -110,7 +110,6 @@ export class RecordMaker {
     if (list === undefined) this.#runsOf.set(view.typeLower, (list = [...(this.#byType.get(view.typeLower) ?? []), ...this.#untyped]));
     const options = this.options;
     let source: SourceRef | null | undefined;
-    options.idLower = view.id.toLowerCase();
     for (const run of list) {
       const a = run.assignment;
       if (!a.inScope(view) || a.notScopes.some((n) => n(view)) || !resourceSelectorsMatch(a.doc.resourceSelectors, view)) continue;

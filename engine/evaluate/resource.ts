@@ -16,8 +16,6 @@ export interface EvaluateOptions {
   context?: EvaluationContext;
   /** Collect reasons for every outcome (explain); otherwise only for NonCompliant and Error. */
   explain?: boolean;
-  /** The resource's id lower-cased, when the caller evaluates several policies on it (saves one per lookup). */
-  idLower?: string;
 }
 
 const SUBSCRIPTION = 'microsoft.resources/subscriptions';
@@ -191,7 +189,6 @@ function existence(policy: CompiledPolicy, rt: RuleRuntime, options: EvaluateOpt
       return result(true, policy, 'Unknown', [{ kind: 'existence', message, ifNotExistsDetails: { totalResources: 0 } }], options.related === undefined ? [] : [diagnostic('eval.related-not-exported', { type })]);
     }
     const query: RelatedQuery = { type, primary: rt.primary, existenceScope: d.existenceScope };
-    if (options.idLower !== undefined) query.primaryIdLower = options.idLower;
     if (name !== undefined) query.name = name;
     if (resourceGroupName !== undefined) query.resourceGroupName = resourceGroupName;
     candidates = options.related.find(query);

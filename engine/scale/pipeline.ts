@@ -19,7 +19,7 @@ import { isDiagnostic } from '../scope/resource-id.js';
 import { toResourceView } from '../scope/view.js';
 import { Projector, type KeepPlan } from './plan.js';
 import { idHash } from './route.js';
-import { compareKeys, streamSnapshot, type KeyedDiagnostic } from './snapshot.js';
+import { compareKeys, heldView, streamSnapshot, type KeyedDiagnostic } from './snapshot.js';
 import { planEvaluation } from './stream.js';
 
 export interface EvaluateBoundedInput extends Omit<EvaluateInput, 'snapshot'> {
@@ -163,7 +163,7 @@ export async function evaluateBounded(input: EvaluateBoundedInput): Promise<Boun
           const t = performance.now();
           maker.make(view, position++, item.source, emit);
           // A resource kept for remediation keeps only what the rules read.
-          finishResource(view, (v) => (projector === undefined ? v : { ...v, raw: projector.project(v.raw, v.typeLower, v.apiVersion) }));
+          finishResource(view, (v) => heldView(v, projector === undefined ? v.raw : projector.project(v.raw, v.typeLower, v.apiVersion)));
           evaluateMs += performance.now() - t;
         }
       }

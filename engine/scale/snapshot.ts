@@ -4,7 +4,7 @@
 // The result is a Snapshot that evaluate() treats exactly as loadSnapshot's: same diagnostics in the same order,
 // same hierarchy, same resource order and sources for what it holds.
 import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
-import type { ResourceView } from '../model/index.js';
+import type { RawResource, ResourceView } from '../model/index.js';
 import { located, readFileBatches, resolveInputFiles, type LoadOptions, type ReadItem, type ResourceSource, type Snapshot } from '../load/snapshot.js';
 import { buildHierarchy, type HierarchyInput } from '../scope/hierarchy.js';
 import { compareIdsIgnoringCase, isDiagnostic, parseResourceId, type ParsedResourceId } from '../scope/resource-id.js';
@@ -62,6 +62,8 @@ export interface StreamedSnapshot {
 }
 
 const NDJSON = /\.(ndjson|jsonl)$/i;
+/** Distinct resource names interned (beyond them, names are kept as read). */
+const MAX_INTERNED_NAMES = 4096;
 
 /** 30 bits of an id hash: a small integer, which a Map holds without a heap number per key. */
 const slotKey = (hash: number): number => hash % 0x40000000;
@@ -140,12 +142,18 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
   const containersSeen = new Set<string>();
   const replacedFirst = new Map<string, OrderKey>();
   let read = 0;
-  /** One copy of each type, location, subscription and resource group string across held resources. */
+  /**
+   * One copy of each type, location, subscription and resource group string across held resources, and of names
+   * (extension resources share theirs: every ffff0522 assessment is named alike); names are interned up to a bound,
+   * since most are unique.
+   */
   const interned = new Map<string, string>();
-  const intern = (v: string | undefined): string | undefined => {
+  let names = 0;
+  const intern = (v: string | undefined, bounded = false): string | undefined => {
     if (v === undefined) return undefined;
     const hit = interned.get(v);
     if (hit !== undefined) return hit;
+    if (bounded && names++ >= MAX_INTERNED_NAMES) return v;
     interned.set(v, v);
     return v;
   };
@@ -227,20 +235,7 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
       const held = container || plan === undefined || plan.allTypes || plan.types.has(view.typeLower);
       const kept = (): ScopedResourceView => {
         if (container) return view;
-        // Held resources drop their parsed id (only the hierarchy reads it, and containers keep theirs): ≈ 1 kB each.
-        const held: ResourceView = {
-          raw: projector === undefined ? raw : projector.project(raw, view.typeLower, view.apiVersion),
-          id: view.id,
-          type: intern(view.type)!,
-          typeLower: intern(view.typeLower)!,
-          name: view.name,
-          fullName: view.fullName,
-          location: intern(view.location),
-          subscriptionId: intern(view.subscriptionId),
-          resourceGroup: intern(view.resourceGroup),
-          apiVersion: view.apiVersion,
-        };
-        return Object.freeze(held) as ScopedResourceView;
+        return heldView(view, projector === undefined ? raw : projector.project(raw, view.typeLower, view.apiVersion), intern) as ScopedResourceView;
       };
       if (at !== undefined) {
         const lower = view.id.toLowerCase();
@@ -405,6 +400,29 @@ function topLevelIdAndType(buf: Buffer, from: number, to: number): [number, numb
     else if (c === 125 || c === 93) depth--;
   }
   return ids === 1 && types === 1 && id !== undefined && type !== undefined ? [id[0], id[1], type[0], type[1]] : undefined;
+}
+
+/**
+ * The view a held resource keeps: without its parsed id (only the hierarchy reads it, and containers keep theirs:
+ * ≈ 1 kB each), with `raw` as given (projected), and its repeated strings shared through `intern`.
+ */
+export function heldView(view: ResourceView, raw: RawResource, intern: (v: string | undefined, bounded?: boolean) => string | undefined = (v) => v): ResourceView {
+  const name = intern(view.name, true)!;
+  // The projection is the held resource's own copy: its root name can share the interned string too.
+  if (raw !== view.raw && raw['name'] === name) raw['name'] = name;
+  const held: ResourceView = {
+    raw,
+    id: view.id,
+    type: intern(view.type)!,
+    typeLower: intern(view.typeLower)!,
+    name,
+    fullName: view.fullName === view.name ? name : view.fullName,
+    location: intern(view.location),
+    subscriptionId: intern(view.subscriptionId),
+    resourceGroup: intern(view.resourceGroup),
+    apiVersion: view.apiVersion,
+  };
+  return Object.freeze(held);
 }
 
 /** Element position inside an NDJSON line ('/3', '/value/3', '/data/3' → 3; one resource → 0). */

@@ -344,3 +344,18 @@ export function compareIdsIgnoringCase(a: string, b: string): number {
   }
   return a.length - b.length;
 }
+
+/** `id` starts with `prefix`, ignoring case as toLowerCase does, without allocating for ASCII. */
+export function startsWithIgnoringCase(id: string, prefix: string): boolean {
+  if (id.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) {
+    let x = id.charCodeAt(i);
+    let y = prefix.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 128 || y >= 128) return id.toLowerCase().startsWith(prefix.toLowerCase());
+    if (x >= 65 && x <= 90) x += 32;
+    if (y >= 65 && y <= 90) y += 32;
+    if (x !== y) return false;
+  }
+  return true;
+}
