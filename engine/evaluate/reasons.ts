@@ -37,6 +37,29 @@ export function renderReason(entry: TraceEntry, polarity: Polarity): Reason {
   return reason;
 }
 
+/**
+ * Reasons whose every part is a string, number, boolean or null recur across resources (the same condition failing
+ * on the same value: "status.code is Unhealthy"), so one frozen object serves them all; the cache is bounded,
+ * values that differ per resource (names, ids) simply stop being cached past the bound.
+ */
+const SHARED = new Map<string, Reason>();
+const MAX_SHARED = 8192;
+
+function isScalar(v: unknown): v is string | number | boolean | null {
+  return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
+}
+
+function sharedReason(entry: TraceEntry, polarity: Polarity): Reason {
+  if (!isScalar(entry.target) || (!entry.missing && !isScalar(entry.value)) || (typeof entry.value === 'string' && entry.value.length > 256)) return renderReason(entry, polarity);
+  // typeof keeps 1 and "1" apart; the pointer places the condition in its rule (the expression and operator with it).
+  const key = `${polarity}\u0000${entry.pointer}\u0000${entry.expressionKind}\u0000${entry.expression}\u0000${entry.operator}\u0000${entry.negated}\u0000${entry.result}\u0000${entry.path ?? ''}\u0000${entry.missing ? 'missing' : `${typeof entry.value}:${String(entry.value)}`}\u0000${typeof entry.target}:${String(entry.target)}`;
+  const hit = SHARED.get(key);
+  if (hit !== undefined) return hit;
+  const reason = Object.freeze(renderReason(entry, polarity));
+  if (SHARED.size < MAX_SHARED) SHARED.set(key, reason);
+  return reason;
+}
+
 export function renderReasons(entries: readonly TraceEntry[], polarity: Polarity): Reason[] {
-  return entries.map((e) => renderReason(e, polarity));
+  return entries.map((e) => sharedReason(e, polarity));
 }
