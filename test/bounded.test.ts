@@ -24,6 +24,8 @@ async function compare(inputs: string[], rest: Omit<EvaluateInput, 'snapshot'>):
   assert.is(JSON.stringify([...seen].sort(compareRecords)), JSON.stringify(report.results), 'records');
   assert.is(bounded.counts.records, report.results.length);
   const want = planRemediation(report);
+  const remediable = report.results.filter((r) => r.complianceState === 'NonCompliant' && r.effect === 'deployIfNotExists');
+  assert.is(JSON.stringify(bounded.remediable), JSON.stringify(remediable.map((r) => ({ ...r, reasons: [] }))), 'remediable records, without reasons');
   const got = planRemediation(asReport(bounded), { estate: bounded.estate });
   assert.is(JSON.stringify(got), JSON.stringify(want), 'remediation plan');
   return { deferred: bounded.counts.deferred, fallback: bounded.fallback, diagnostics: report.diagnostics.length, deployments: want.deployments.length };

@@ -63,25 +63,30 @@ function resourceGroupKey(view: ResourceView): string | undefined {
 }
 
 /**
- * Resources by the id they hang under, keyed by the 53-bit hash of that id (ignoring case) rather than by the id:
+ * Resources by the id they hang under, keyed by a hash of that id (ignoring case) rather than by the id:
  * a key string would keep a lower-cased copy of every related id alive (≈ 200 B each). A single resource is stored
  * as itself, several as a list; a lookup checks that each one's id continues the parent's.
  */
 class ByParent {
   readonly #slots = new Map<number, ResourceView | ResourceView[]>();
   add(parentLower: string, view: ResourceView): void {
-    const h = idHash(parentLower);
+    const h = slotOf(parentLower);
     const at = this.#slots.get(h);
     if (at === undefined) this.#slots.set(h, view);
     else if (Array.isArray(at)) at.push(view);
     else this.#slots.set(h, [at, view]);
   }
   get(parentId: string): readonly ResourceView[] | undefined {
-    const at = this.#slots.get(idHash(parentId));
+    const at = this.#slots.get(slotOf(parentId));
     if (at === undefined) return undefined;
     const list = Array.isArray(at) ? at : [at];
     return list.every((v) => continues(v.id, parentId)) ? list : list.filter((v) => continues(v.id, parentId));
   }
+}
+
+/** 30 bits of the id hash: a small-integer key (no heap number per entry); hits are checked by `continues`. */
+function slotOf(id: string): number {
+  return idHash(id) % 0x40000000;
 }
 
 /** `id` starts with `parent` (ignoring case) followed by '/'. */

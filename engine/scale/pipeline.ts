@@ -36,7 +36,7 @@ export interface BoundedEvaluation {
   summary: ComplianceSummary;
   diagnostics: Diagnostic[];
   scopes: ScopeNode[];
-  /** The NonCompliant DeployIfNotExists records in report order: what planRemediation selects. */
+  /** The NonCompliant DeployIfNotExists records in report order, without their reasons: what planRemediation selects. */
   remediable: ComplianceRecord[];
   /** For planRemediation(asReport(result), { estate }): the held estate plus the remediable records' resources. */
   estate: EstateContext;
@@ -46,6 +46,8 @@ export interface BoundedEvaluation {
   /** Why the second pass was not used (every resource was then held), when it was not. */
   fallback?: string;
 }
+
+const NO_REASONS: ComplianceRecord['reasons'] = Object.freeze([]) as unknown as ComplianceRecord['reasons'];
 
 const CONTAINER_TYPES = ['microsoft.resources/subscriptions', 'microsoft.resources/subscriptions/resourcegroups', 'microsoft.management/managementgroups'];
 
@@ -104,8 +106,10 @@ export async function evaluateBounded(input: EvaluateBoundedInput): Promise<Boun
     for (const r of perResource) {
       onRecord?.(r);
       if (r.complianceState === 'NonCompliant' && r.effect.toLowerCase() === 'deployifnotexists') {
-        remediable.push(r);
-        remediableViews.set(r, (kept ??= keep(view)));
+        // Kept for planRemediation, which reads no reasons: a copy without them (onRecord had the whole record).
+        const copy: ComplianceRecord = { ...r, reasons: NO_REASONS };
+        remediable.push(copy);
+        remediableViews.set(copy, (kept ??= keep(view)));
       }
     }
     perResource = [];
