@@ -240,8 +240,8 @@ export function orderedRecordDiagnostics(runs: readonly MemberRun[], diagnostics
 
 export function compareRecords(x: ComplianceRecord, y: ComplianceRecord): number {
   return (
-    cmp(x.policyAssignmentId.toLowerCase(), y.policyAssignmentId.toLowerCase()) ||
-    cmp((x.policyDefinitionReferenceId ?? '').toLowerCase(), (y.policyDefinitionReferenceId ?? '').toLowerCase()) ||
+    compareIdsIgnoringCase(x.policyAssignmentId, y.policyAssignmentId) ||
+    compareIdsIgnoringCase(x.policyDefinitionReferenceId ?? '', y.policyDefinitionReferenceId ?? '') ||
     compareIdsIgnoringCase(x.resourceId, y.resourceId)
   );
 }

@@ -316,8 +316,9 @@ export function isUnderScope(resourceId: string, scopeId: string, hierarchy?: Sc
   return false;
 }
 
-/** Case-insensitive order of ids, as `a.toLowerCase() < b.toLowerCase()`, without allocating for ASCII ids. */
+/** Case-insensitive order of strings (ids, names), as comparing their toLowerCase(), without allocating for ASCII. */
 export function compareIdsIgnoringCase(a: string, b: string): number {
+  if (a === b) return 0;
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     let x = a.charCodeAt(i);
