@@ -147,7 +147,10 @@ export async function evaluateBounded(input: EvaluateBoundedInput): Promise<Boun
       const lineFilter = (_line: string, lineNo: number): boolean => indexOfLine(deferred.lines, lineNo) !== -1;
       const skipLineBytes = (_buf: Buffer, _from: number, _to: number, lineNo: number): boolean => !isDeferred(lineNo);
       for await (const batch of readFileBatches(files[f]!, { ...load, lineFilter, skipLineBytes })) {
-        for (const item of batch) {
+        for (let b = 0; b < batch.length; b++) {
+          // Released as soon as it is evaluated, so that what a batch parsed dies young (not promoted, then garbage).
+          const item = batch[b]!;
+          batch[b] = undefined as never;
           if (item.kind === 'diagnostic') {
             secondPass.push({ key: [f, item.diagnostic.source?.line ?? 0, 0], diagnostic: item.diagnostic });
             continue;

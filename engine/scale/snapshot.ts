@@ -271,7 +271,14 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
     const load: LoadOptions = { ...(options.load ?? {}) };
     if (lineFilter !== undefined) load.lineFilter = lineFilter;
     if (skipLineBytes !== undefined && byLine) load.skipLineBytes = skipLineBytes;
-    for await (const batch of readFileBatches(file, load)) for (const item of batch) add(item);
+    for await (const batch of readFileBatches(file, load)) {
+      for (let b = 0; b < batch.length; b++) {
+        // Released once handled: a dropped resource's parse then dies young instead of being promoted with the batch.
+        const item = batch[b]!;
+        batch[b] = undefined as never;
+        add(item);
+      }
+    }
   }
 
   if (reordered) {
