@@ -113,6 +113,68 @@ export interface ScopeInfo {
 }
 
 /**
+ * The assignment, policy and scope nodes of one summary, found by the strings records carry (one member's records
+ * share theirs, so a string is lower-cased once), and the summary they make with the tenant node.
+ */
+export class RollupNodes {
+  readonly #assignments = new Map<string, Node>();
+  readonly #policies = new Map<string, Node>();
+  readonly #scopes = new Map<string, Node>();
+  readonly #assignmentOf = new Map<string, Node>();
+  readonly #policyOf = new Map<string, Map<string | undefined, Node>>();
+  readonly #scopeNodes = new Map<readonly string[], Node[]>();
+  constructor(readonly scopeInfo: (scopeId: string) => ScopeInfo | undefined) {}
+
+  assignment(r: ComplianceRecord): Node {
+    const a = r.policyAssignmentId;
+    let node = this.#assignmentOf.get(a);
+    if (node === undefined) {
+      node = this.#assignments.get(a.toLowerCase());
+      if (node === undefined) this.#assignments.set(a.toLowerCase(), (node = new Node('assignment', a, r.policyAssignmentName)));
+      this.#assignmentOf.set(a, node);
+    }
+    return node;
+  }
+
+  policy(r: ComplianceRecord): Node {
+    const a = r.policyAssignmentId;
+    let byRef = this.#policyOf.get(a);
+    if (byRef === undefined) this.#policyOf.set(a, (byRef = new Map()));
+    let node = byRef.get(r.policyDefinitionReferenceId);
+    if (node === undefined) {
+      const pid = r.policyDefinitionReferenceId === undefined ? a : `${a}#${r.policyDefinitionReferenceId}`;
+      node = this.#policies.get(pid.toLowerCase());
+      if (node === undefined) this.#policies.set(pid.toLowerCase(), (node = new Node('policy', pid, r.policyDefinitionDisplayName)));
+      byRef.set(r.policyDefinitionReferenceId, node);
+    }
+    return node;
+  }
+
+  /** The scope nodes of an ancestor list (lists are shared per container, so they are looked up by identity). */
+  scopesOf(ancestors: readonly string[]): Node[] {
+    let nodes = this.#scopeNodes.get(ancestors);
+    if (nodes === undefined) {
+      nodes = [];
+      for (const s of ancestors) {
+        const info = this.scopeInfo(s);
+        if (info === undefined) continue;
+        let sn = this.#scopes.get(s.toLowerCase());
+        if (sn === undefined) this.#scopes.set(s.toLowerCase(), (sn = new Node(info.kind, s, info.displayName)));
+        nodes.push(sn);
+      }
+      this.#scopeNodes.set(ancestors, nodes);
+    }
+    return nodes;
+  }
+
+  summary(total: Node, records: number, byResource: ComplianceSummary['byResource']): ComplianceSummary {
+    const sorted = (m: Map<string, Node>) => [...m.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, n]) => n.toRollUp());
+    const t = total.toRollUp();
+    return { records, resources: t.resources, compliancePercentage: t.compliancePercentage, assignments: sorted(this.#assignments), policies: sorted(this.#policies), scopes: sorted(this.#scopes), byResource };
+  }
+}
+
+/**
  * @param ancestorsOf scope ids above a record's resource (resource group, subscription, management groups, '/');
  *   callers return shared arrays (one per resource group), so this costs no allocation per record.
  * @param scopeInfo what each scope id is.
@@ -140,8 +202,7 @@ export function summarize(
   /** The first record of each slot (its ancestors are the resource's). */
   const slotRecords: (ComplianceRecord | undefined)[] = new Array(ids.length);
   const total = new Node('tenant', '/');
-  const assignments = new Map<string, Node>();
-  const policies = new Map<string, Node>();
+  const nodes = new RollupNodes(scopeInfo);
   let assignment: Node | undefined;
   let policy: Node | undefined;
   let prev: ComplianceRecord | undefined;
@@ -151,14 +212,10 @@ export function summarize(
     const newAssignment = prev === undefined || !sameKey(prev.policyAssignmentId, r.policyAssignmentId);
     if (newAssignment || !sameKey(prev!.policyDefinitionReferenceId ?? '', r.policyDefinitionReferenceId ?? '')) {
       if (policy !== undefined) inPolicy.flush(policy);
-      const a = r.policyAssignmentId;
-      const pid = r.policyDefinitionReferenceId === undefined ? a : `${a}#${r.policyDefinitionReferenceId}`;
-      policy = policies.get(pid.toLowerCase());
-      if (policy === undefined) policies.set(pid.toLowerCase(), (policy = new Node('policy', pid, r.policyDefinitionDisplayName)));
+      policy = nodes.policy(r);
       if (newAssignment) {
         if (assignment !== undefined) inAssignment.flush(assignment);
-        assignment = assignments.get(a.toLowerCase());
-        if (assignment === undefined) assignments.set(a.toLowerCase(), (assignment = new Node('assignment', a, r.policyAssignmentName)));
+        assignment = nodes.assignment(r);
       }
     }
     let slot = given?.slotOfRecord[i];
@@ -176,23 +233,8 @@ export function summarize(
   if (assignment !== undefined) inAssignment.flush(assignment);
 
   // Scope nodes count each resource once, with its worst state overall, in order of first record.
-  const scopes = new Map<string, Node>();
-  const scopeNodes = new Map<readonly string[], Node[]>();
   for (const slot of all.slots()) {
-    const ancestors = ancestorsOf(slotRecords[slot]!);
-    let nodes = scopeNodes.get(ancestors);
-    if (nodes === undefined) {
-      nodes = [];
-      for (const s of ancestors) {
-        const info = scopeInfo(s);
-        if (info === undefined) continue;
-        let sn = scopes.get(s.toLowerCase());
-        if (sn === undefined) scopes.set(s.toLowerCase(), (sn = new Node(info.kind, s, info.displayName)));
-        nodes.push(sn);
-      }
-      scopeNodes.set(ancestors, nodes);
-    }
-    for (const sn of nodes) sn.addResource(all.stateOf(slot), all.recordsOf(slot));
+    for (const sn of nodes.scopesOf(ancestorsOf(slotRecords[slot]!))) sn.addResource(all.stateOf(slot), all.recordsOf(slot));
   }
   // The resource view: each resource's worst state across every applicable policy (digest §10.2), by lower-cased id.
   let inIdOrder: number[];
@@ -205,9 +247,7 @@ export function summarize(
   }
   const byResource = inIdOrder.map((slot) => ({ resourceId: ids[slot]!, complianceState: all.stateOf(slot) }));
   all.flush(total);
-  const sorted = (m: Map<string, Node>) => [...m.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, n]) => n.toRollUp());
-  const t = total.toRollUp();
-  return { records: grouped.length, resources: t.resources, compliancePercentage: t.compliancePercentage, assignments: sorted(assignments), policies: sorted(policies), scopes: sorted(scopes), byResource };
+  return nodes.summary(total, grouped.length, byResource);
 }
 
 /** Equal ignoring case; the same string (records of one member share theirs) without lower-casing. */

@@ -162,8 +162,11 @@ export async function evaluateBounded(input: EvaluateBoundedInput): Promise<Boun
           }
           const at = indexOfLine(deferred.lines, item.source.line ?? -1);
           if (at === -1 || deferred.hashes[at] !== idHash(view.id) || !defer.has(view.typeLower)) {
-            // The first pass read this line's id and type by a key scan; JSON.parse must agree (a bug otherwise).
-            throw new Error(`dine: the second pass read ${view.id} (${view.type}) where the first pass deferred another resource (${files[f]}:${item.source.line})`);
+            // The first pass read this line's id and type from its bytes; JSON.parse disagrees (not expected: such
+            // lines are parsed in pass 1). Reported, not evaluated, rather than evaluated on the wrong footing.
+            const reason = `the line's id or type read differently by the two passes (${view.id}, ${view.type})`;
+            secondPass.push({ key: [f, item.source.line ?? 0, 0], diagnostic: located(diagnostic('load.invalid-resource', { reason }), item.source) });
+            continue;
           }
           if (inScope !== undefined && !inScope(view)) continue;
           inScopeCount++;

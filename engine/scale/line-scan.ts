@@ -1,0 +1,161 @@
+// Scanners of NDJSON lines that find a resource's top-level "id" and "type" without JSON.parse: to route a line to
+// its shard (strings) and to defer a line to the second pass of the bounded evaluation (bytes, never decoded).
+
+/**
+ * The deferral test of NDJSON lines, on their bytes: the top-level id of a line that is certainly one resource (an
+ * object without a top-level `value` or `data` key, no backslash, `id` and `type` each given once at depth 1 as
+ * strings) whose type, lower-cased, is deferred; undefined for any other line (it is decoded and parsed now).
+ */
+export function deferredIdOfBytes(types: ReadonlySet<string>): (buf: Buffer, from: number, to: number) => string | undefined {
+  return (buf, from, to) => {
+    const found = topLevelIdAndType(buf, from, to);
+    if (found === undefined) return undefined;
+    const type = buf.toString('utf8', found[2], found[3]).toLowerCase();
+    return types.has(type) ? buf.toString('utf8', found[0], found[1]) : undefined;
+  };
+}
+
+/** Is buf[at..at+word.length) the ASCII word? */
+function bytesAre(buf: Buffer, at: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) if (buf[at + k] !== word.charCodeAt(k)) return false;
+  return true;
+}
+
+/**
+ * [idStart, idEnd, typeStart, typeEnd] of the top-level "id" and "type" string values of the JSON object in
+ * buf[from..to), in one pass over the bytes; undefined for a backslash anywhere (strings then need decoding), a
+ * top-level `value` or `data` key (an envelope), or unless each of id and type is there exactly once as a string.
+ */
+function topLevelIdAndType(buf: Buffer, from: number, to: number): [number, number, number, number] | undefined {
+  let i = from;
+  while (i < to && (buf[i] === 32 || buf[i] === 9)) i++;
+  if (buf[i] !== 123 /* { */) return undefined;
+  let depth = 0;
+  let id: [number, number] | undefined;
+  let type: [number, number] | undefined;
+  let ids = 0;
+  let types = 0;
+  /** At depth 1: 0 a key comes next, 1 a ':' comes next, 2 a value comes next, 3 inside or after a value. */
+  let state = 0;
+  /** The key whose value comes: 1 id, 2 type, 0 another. */
+  let key = 0;
+  for (; i < to; i++) {
+    const c = buf[i]!;
+    if (c === 32 || c === 9 || c === 10 || c === 13) continue;
+    if (c === 92 /* \ */) return undefined;
+    if (c === 34 /* " */) {
+      let end = i + 1;
+      while (end < to && buf[end] !== 34) {
+        if (buf[end] === 92) return undefined;
+        end++;
+      }
+      if (end >= to) return undefined;
+      if (depth === 1 && state === 0) {
+        const len = end - i - 1;
+        key = len === 2 && bytesAre(buf, i + 1, 'id') ? 1 : len === 4 && bytesAre(buf, i + 1, 'type') ? 2 : 0;
+        if (key === 1) ids++;
+        else if (key === 2) types++;
+        else if ((len === 4 && bytesAre(buf, i + 1, 'data')) || (len === 5 && bytesAre(buf, i + 1, 'value'))) return undefined;
+        state = 1;
+      } else if (depth === 1 && state === 2) {
+        if (key === 1) id = [i + 1, end];
+        else if (key === 2) type = [i + 1, end];
+        state = 3;
+      }
+      i = end;
+      continue;
+    }
+    if (depth === 1) {
+      if (c === 58 /* : */ && state === 1) {
+        state = 2;
+        continue;
+      }
+      if (c === 44 /* , */) {
+        state = 0;
+        continue;
+      }
+      if (state === 2) state = 3; // a value that is not a string
+    }
+    if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) depth--;
+  }
+  return ids === 1 && types === 1 && id !== undefined && type !== undefined ? [id[0], id[1], type[0], type[1]] : undefined;
+}
+
+/**
+ * The top-level "id" string of a one-object JSON line, found by scanning keys at depth 1 (strings skipped), or
+ * undefined when the line is not such an object or the id has escapes.
+ */
+export function topLevelId(line: string): string | undefined {
+  let i = 0;
+  while (i < line.length && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+  if (line.startsWith('{"id":"', i)) return idValue(line, i + 7);
+  return topLevelStrings(line).id;
+}
+
+/**
+ * The top-level "id" and "type" strings of a one-object JSON line, each undefined when absent, not a plain string
+ * (escapes) or given twice (JSON.parse would take the last; the caller then parses the line).
+ */
+export function topLevelStrings(line: string): { id?: string; type?: string } {
+  let id: string | undefined;
+  let type: string | undefined;
+  let ids = 0;
+  let types = 0;
+  let i = 0;
+  const n = line.length;
+  while (i < n && (line.charCodeAt(i) === 32 || line.charCodeAt(i) === 9)) i++;
+  if (line.charCodeAt(i) !== 123 /* { */) return {};
+  let depth = 0;
+  for (; i < n; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 34 /* " */) {
+      const end = stringEnd(line, i + 1);
+      if (end === -1) return {};
+      const key = depth !== 1 ? 0 : end === i + 3 && line.startsWith('id', i + 1) ? 1 : end === i + 5 && line.startsWith('type', i + 1) ? 2 : 0;
+      if (key !== 0) {
+        // a key when a ':' follows
+        let j = end + 1;
+        while (j < n && (line.charCodeAt(j) === 32 || line.charCodeAt(j) === 9)) j++;
+        if (line.charCodeAt(j) === 58 /* : */) {
+          j++;
+          while (j < n && (line.charCodeAt(j) === 32 || line.charCodeAt(j) === 9)) j++;
+          const v = line.charCodeAt(j) === 34 ? idValue(line, j + 1) : undefined;
+          if (key === 1) {
+            ids++;
+            id = v;
+          } else {
+            types++;
+            type = v;
+          }
+          if (v !== undefined) {
+            i = j + 1 + v.length; // the value's closing quote
+            continue;
+          }
+        }
+      }
+      i = end;
+    } else if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) depth--;
+  }
+  const out: { id?: string; type?: string } = {};
+  if (ids === 1 && id !== undefined) out.id = id;
+  if (types === 1 && type !== undefined) out.type = type;
+  return out;
+}
+
+function stringEnd(line: string, from: number): number {
+  for (let i = from; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c === 92 /* \ */) i++;
+    else if (c === 34) return i;
+  }
+  return -1;
+}
+
+function idValue(line: string, from: number): string | undefined {
+  const end = line.indexOf('"', from);
+  if (end === -1) return undefined;
+  const v = line.slice(from, end);
+  return v.indexOf('\\') === -1 ? v : undefined;
+}
