@@ -52,10 +52,10 @@ const NO_REASONS: ComplianceRecord['reasons'] = Object.freeze([]) as unknown as 
 const CONTAINER_TYPES = ['microsoft.resources/subscriptions', 'microsoft.resources/subscriptions/resourcegroups', 'microsoft.management/managementgroups'];
 
 /** The types a second pass can evaluate alone: evaluated by some member, related to by none, not containers. */
-export function deferrableTypes(plan: KeepPlan, memberTypes: ReadonlySet<string>): Set<string> {
+export function deferrableTypes(plan: KeepPlan): Set<string> {
   const out = new Set<string>();
   if (plan.allTypes) return out;
-  for (const t of memberTypes) if (!plan.relatedTypes.has(t) && !CONTAINER_TYPES.includes(t)) out.add(t);
+  for (const t of plan.memberTypes) if (!plan.relatedTypes.has(t) && !CONTAINER_TYPES.includes(t)) out.add(t);
   return out;
 }
 
@@ -72,7 +72,7 @@ export async function evaluateBounded(input: EvaluateBoundedInput): Promise<Boun
   const evaluation: Omit<EvaluateInput, 'snapshot'> = { ...rest, now };
   const plan = planEvaluation(evaluation, now);
   onPlan?.(plan);
-  const defer = deferrableTypes(plan, plan.memberTypes);
+  const defer = deferrableTypes(plan);
 
   // Pass 1: hold what the rules need besides the deferred resources.
   let streamed = await streamSnapshot(inputs, { plan, load, deferTypes: defer });
