@@ -76,8 +76,15 @@ class ByParent {
     else if (Array.isArray(at)) at.push(view);
     else this.#slots.set(h, [at, view]);
   }
+  /** The last id looked up and its slot: the IfNotExists members of one resource look up the same id in turn. */
+  #lastId: string | undefined;
+  #lastSlot = 0;
   get(parentId: string): readonly ResourceView[] | undefined {
-    const at = this.#slots.get(slotOf(parentId));
+    if (parentId !== this.#lastId) {
+      this.#lastId = parentId;
+      this.#lastSlot = slotOf(parentId);
+    }
+    const at = this.#slots.get(this.#lastSlot);
     if (at === undefined) return undefined;
     const list = Array.isArray(at) ? at : [at];
     return list.every((v) => continues(v.id, parentId)) ? list : list.filter((v) => continues(v.id, parentId));
