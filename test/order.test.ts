@@ -7,7 +7,7 @@ import { attachmentOf } from '../engine/effects/existence.js';
 import { compareRecords } from '../engine/evaluate/records.js';
 import { summarizeInHierarchy } from '../engine/evaluate/rollup.js';
 import { compareIdsIgnoringCase } from '../engine/scope/resource-id.js';
-import { idHash } from '../engine/scale/route.js';
+import { idHash } from '../engine/scope/id-hash.js';
 import { pack } from './support/contoso.js';
 import { writeEstate } from './support/scale.js';
 

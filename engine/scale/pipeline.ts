@@ -18,7 +18,7 @@ import { located, readFileBatches, type LoadOptions } from '../load/snapshot.js'
 import { isDiagnostic } from '../scope/resource-id.js';
 import { toResourceView } from '../scope/view.js';
 import { Projector, type KeepPlan } from './plan.js';
-import { idHash } from './route.js';
+import { idHash } from '../scope/id-hash.js';
 import { compareKeys, heldView, streamSnapshot, type KeyedDiagnostic } from './snapshot.js';
 import { planEvaluation } from './stream.js';
 

@@ -1,14 +1,11 @@
 // Shards by subscription: which shard reads a resource (by the text of its id, so NDJSON lines can be routed without
-// parsing), which one evaluates it, and the 53-bit id hash the streamed snapshot uses for its indexes.
+// parsing) and which one evaluates it.
+import { idHash } from '../scope/id-hash.js';
 
 export interface ShardSpec {
   index: number;
   count: number;
 }
-
-import { idHash } from '../scope/id-hash.js';
-
-export { idHash };
 
 const SUBS = '/subscriptions/';
 

@@ -11,7 +11,8 @@ import { compareIdsIgnoringCase, isDiagnostic, parseResourceId, type ParsedResou
 import { toResourceView, type ScopedResourceView } from '../scope/view.js';
 import { deferredIdOfBytes, topLevelId } from './line-scan.js';
 import { Projector, type KeepPlan } from './plan.js';
-import { idHash, ownerShard, routeId, type ShardSpec } from './route.js';
+import { idHash } from '../scope/id-hash.js';
+import { ownerShard, routeId, type ShardSpec } from './route.js';
 
 /** Order of an item in a single run's reading: [file index (-1 before the files), position, sub-position]. */
 export type OrderKey = readonly [number, number, number];
@@ -129,6 +130,10 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
   let reordered = false;
   const loadDiagnostics: KeyedDiagnostic[] = [];
   const readOrder: HierarchyInput[] = [];
+  /** Containers noted for the hierarchy (lower-cased ids). */
+  const containersNoted = new Set<string>();
+  /** The same, by the container's id as written: most resources find theirs without lower-casing it. */
+  const containersSeen = new Set<string>();
   /** Only the containers a resource implies matter to the hierarchy: note the first resource of each. */
   const noteContainers = (parsed: ParsedResourceId, id: string): void => {
     const written = parsed.scopes.length > 1 && parsed.resourceGroup !== undefined ? parsed.scopes[1]! : parsed.scopes[0]!;
@@ -140,9 +145,6 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
       readOrder.push({ id, raw: {}, parsedId: parsed } as unknown as HierarchyInput);
     }
   };
-  const containersNoted = new Set<string>();
-  /** The same, by the container's id as written: most resources find theirs without lower-casing it. */
-  const containersSeen = new Set<string>();
   const replacedFirst = new Map<string, OrderKey>();
   let read = 0;
   /**
