@@ -120,39 +120,94 @@ export class RecordMaker {
       const result = evaluateResource(policy, view, options);
       if (result.complianceState === 'NotApplicable') continue;
       if (result.diagnostics.length > 0) noteDiagnostics(run, result.diagnostics, view, position);
-      // Assigned key by key (no spreads): the same key order as the documented record shape, one allocation.
-      const record = { resourceId: view.id, resourceType: view.type } as ComplianceRecord;
-      if (view.location !== undefined && view.location !== '') record.resourceLocation = view.location;
-      if (view.resourceGroup !== undefined) record.resourceGroup = view.resourceGroup;
-      if (view.subscriptionId !== undefined) record.subscriptionId = view.subscriptionId;
-      record.policyAssignmentId = a.id;
-      if (a.name !== undefined) record.policyAssignmentName = a.name;
-      record.policyAssignmentScope = a.doc.scope;
-      record.policyDefinitionId = m.definitionId;
-      if (m.definitionName !== undefined) record.policyDefinitionName = m.definitionName;
-      if (m.displayName !== undefined) record.policyDefinitionDisplayName = m.displayName;
-      if (a.setDefinitionId !== undefined) record.policySetDefinitionId = a.setDefinitionId;
-      if (m.referenceId !== undefined) record.policyDefinitionReferenceId = m.referenceId;
-      if (m.groupNames.length > 0) record.policyDefinitionGroupNames = m.groupNames;
-      record.effect = result.effect;
-      record.complianceState = result.complianceState;
-      record.reasons = result.reasons;
       const exemption = run.exemptions.length === 0 ? undefined : run.exemptions.find((x) => x.covers(view) && resourceSelectorsMatch(x.doc.resourceSelectors, view));
-      if (exemption !== undefined) {
-        // Exempt resources are still evaluated; the state reported is Exempt (exemption-structure.md).
-        record.exemption = {
-          id: exemption.doc.id ?? exemption.doc.scope,
-          category: exemption.doc.exemptionCategory,
-          ...(exemption.doc.expiresOn !== undefined ? { expiresOn: exemption.doc.expiresOn } : {}),
-        };
-        record.reasons = [{ kind: 'note', message: `Exempt (${exemption.doc.exemptionCategory}) by ${record.exemption.id}; the evaluation said ${result.complianceState}.` }, ...result.reasons];
-        record.complianceState = 'Exempt';
-      } else if (result.complianceState === 'NonCompliant' && run.message !== undefined) record.nonComplianceMessage = run.message;
       if (source === undefined) source = sourceRef(src);
-      if (source !== null) record.source = source;
+      const record =
+        exemption === undefined && source !== null && !(result.complianceState === 'NonCompliant' && run.message !== undefined) && hasEveryKey(view, run)
+          ? // The common shape as one literal: every key in the object itself (keys added one by one spill into a
+            // separate, repeatedly grown property array). Same keys, same order as below.
+            ({
+              resourceId: view.id,
+              resourceType: view.type,
+              resourceLocation: view.location,
+              resourceGroup: view.resourceGroup,
+              subscriptionId: view.subscriptionId,
+              policyAssignmentId: a.id,
+              policyAssignmentName: a.name,
+              policyAssignmentScope: a.doc.scope,
+              policyDefinitionId: m.definitionId,
+              policyDefinitionName: m.definitionName,
+              policyDefinitionDisplayName: m.displayName,
+              policySetDefinitionId: a.setDefinitionId,
+              policyDefinitionReferenceId: m.referenceId,
+              policyDefinitionGroupNames: m.groupNames,
+              effect: result.effect,
+              complianceState: result.complianceState,
+              reasons: result.reasons,
+              source,
+            } as ComplianceRecord)
+          : recordKeyByKey(view, run, result, exemption, source);
       emit(record, run);
     }
   }
+}
+
+/** Every optional key of the common record shape has a value (the literal above may be used). */
+function hasEveryKey(view: ResourceView, run: MemberRun): boolean {
+  const a = run.assignment;
+  const m = run.member;
+  return (
+    view.location !== undefined &&
+    view.location !== '' &&
+    view.resourceGroup !== undefined &&
+    view.subscriptionId !== undefined &&
+    a.name !== undefined &&
+    m.definitionName !== undefined &&
+    m.displayName !== undefined &&
+    a.setDefinitionId !== undefined &&
+    m.referenceId !== undefined &&
+    m.groupNames.length > 0
+  );
+}
+
+/** A record assigned key by key, in the documented record shape's key order: optional keys only when they have a value. */
+function recordKeyByKey(
+  view: ResourceView,
+  run: MemberRun,
+  result: ReturnType<typeof evaluateResource>,
+  exemption: PreparedExemption | undefined,
+  source: SourceRef | null,
+): ComplianceRecord {
+  const a = run.assignment;
+  const m = run.member;
+  const record = { resourceId: view.id, resourceType: view.type } as ComplianceRecord;
+  if (view.location !== undefined && view.location !== '') record.resourceLocation = view.location;
+  if (view.resourceGroup !== undefined) record.resourceGroup = view.resourceGroup;
+  if (view.subscriptionId !== undefined) record.subscriptionId = view.subscriptionId;
+  record.policyAssignmentId = a.id;
+  if (a.name !== undefined) record.policyAssignmentName = a.name;
+  record.policyAssignmentScope = a.doc.scope;
+  record.policyDefinitionId = m.definitionId;
+  if (m.definitionName !== undefined) record.policyDefinitionName = m.definitionName;
+  if (m.displayName !== undefined) record.policyDefinitionDisplayName = m.displayName;
+  if (a.setDefinitionId !== undefined) record.policySetDefinitionId = a.setDefinitionId;
+  if (m.referenceId !== undefined) record.policyDefinitionReferenceId = m.referenceId;
+  if (m.groupNames.length > 0) record.policyDefinitionGroupNames = m.groupNames;
+  record.effect = result.effect;
+  record.complianceState = result.complianceState;
+  record.reasons = result.reasons;
+  if (exemption !== undefined) {
+    // Exempt resources are still evaluated; the state reported is Exempt (exemption-structure.md).
+    record.exemption = {
+      id: exemption.doc.id ?? exemption.doc.scope,
+      category: exemption.doc.exemptionCategory,
+      ...(exemption.doc.expiresOn !== undefined ? { expiresOn: exemption.doc.expiresOn } : {}),
+    };
+    record.reasons = [{ kind: 'note', message: `Exempt (${exemption.doc.exemptionCategory}) by ${record.exemption.id}; the evaluation said ${result.complianceState}.` }, ...result.reasons];
+    record.complianceState = 'Exempt';
+  } else if (result.complianceState === 'NonCompliant' && run.message !== undefined) record.nonComplianceMessage = run.message;
+  if (source !== null) record.source = source;
+  return record;
 }
 
 /**

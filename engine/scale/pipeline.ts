@@ -19,7 +19,7 @@ import { isDiagnostic } from '../scope/resource-id.js';
 import { toResourceView } from '../scope/view.js';
 import { Projector, type KeepPlan } from './plan.js';
 import { idHash } from '../scope/id-hash.js';
-import { compareKeys, heldView, streamSnapshot, type KeyedDiagnostic } from './snapshot.js';
+import { compareKeys, heldView, streamSnapshot, StringInterner, type KeyedDiagnostic } from './snapshot.js';
 import { planEvaluation } from './stream.js';
 
 export interface EvaluateBoundedInput extends Omit<EvaluateInput, 'snapshot'> {
@@ -106,10 +106,15 @@ export async function evaluateBounded(input: EvaluateBoundedInput): Promise<Boun
     for (const r of perResource) {
       onRecord?.(r);
       if (r.complianceState === 'NonCompliant' && r.effect.toLowerCase() === 'deployifnotexists') {
-        // Kept for planRemediation, which reads no reasons: a copy without them (onRecord had the whole record).
-        const copy: ComplianceRecord = { ...r, reasons: NO_REASONS };
+        // Kept for planRemediation, which reads no reasons: a copy without them (onRecord had the whole record),
+        // whose strings are the kept view's shared ones rather than this line's parse.
+        kept ??= keep(view);
+        const copy: ComplianceRecord = { ...r, resourceType: kept.type, reasons: NO_REASONS };
+        if (copy.resourceLocation !== undefined && kept.location !== undefined) copy.resourceLocation = kept.location;
+        if (copy.resourceGroup !== undefined && kept.resourceGroup !== undefined) copy.resourceGroup = kept.resourceGroup;
+        if (copy.subscriptionId !== undefined && kept.subscriptionId !== undefined) copy.subscriptionId = kept.subscriptionId;
         remediable.push(copy);
-        remediableViews.set(copy, (kept ??= keep(view)));
+        remediableViews.set(copy, kept);
       }
     }
     perResource = [];
@@ -129,6 +134,7 @@ export async function evaluateBounded(input: EvaluateBoundedInput): Promise<Boun
 
   // Pass 2: the deferred lines, evaluated one batch at a time and dropped.
   const projector = plan.wholeResources ? undefined : new Projector(plan);
+  const intern = new StringInterner().intern;
   const secondPass: KeyedDiagnostic[] = [];
   if (fallback === undefined && streamed.deferred.lines > 0) {
     const files = snapshot.files;
@@ -173,7 +179,7 @@ export async function evaluateBounded(input: EvaluateBoundedInput): Promise<Boun
           const t = performance.now();
           maker.make(view, position++, item.source, emit);
           // A resource kept for remediation keeps only what the rules read.
-          finishResource(view, (v) => heldView(v, projector === undefined ? v.raw : projector.project(v.raw, v.typeLower, v.apiVersion)));
+          finishResource(view, (v) => heldView(v, projector === undefined ? v.raw : projector.project(v.raw, v.typeLower, v.apiVersion), intern));
           evaluateMs += performance.now() - t;
         }
       }

@@ -97,17 +97,31 @@ function childOf(node: KeepNode, key: string): KeepNode | typeof ALL | undefined
   return child === SKIP ? undefined : child;
 }
 
-function projectObject(obj: Record<string, unknown>, node: KeepNode): Record<string, unknown> {
+/** Projected string values up to this length are shared (status codes, types, SKUs …), up to MAX_SHARED of them. */
+const MAX_SHARED_LENGTH = 64;
+const MAX_SHARED = 1 << 16;
+
+function projectObject(obj: Record<string, unknown>, node: KeepNode, shared: Map<string, string>, root: boolean): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const k in obj) {
     if (!Object.hasOwn(obj, k)) continue;
     const child = childOf(node, k);
     if (child === undefined) continue;
     const v = obj[k];
-    if (child === ALL || v === null || typeof v !== 'object' || Array.isArray(v)) setKey(out, k, v);
-    else setKey(out, k, projectObject(v as Record<string, unknown>, child));
+    // A root id or name is the resource's own (heldView shares names where it can).
+    if (typeof v === 'string') setKey(out, k, v.length <= MAX_SHARED_LENGTH && !(root && (k === 'name' || k === 'id')) ? share(shared, v) : v);
+    else if (child === ALL || v === null || typeof v !== 'object' || Array.isArray(v)) setKey(out, k, v);
+    else setKey(out, k, projectObject(v as Record<string, unknown>, child, shared, false));
   }
   return out;
+}
+
+/** One copy of a short string value across projections: each parse makes its own copy of "Healthy". */
+function share(shared: Map<string, string>, v: string): string {
+  const hit = shared.get(v);
+  if (hit !== undefined) return hit;
+  if (shared.size < MAX_SHARED) shared.set(v, v);
+  return v;
 }
 
 /**
@@ -119,6 +133,7 @@ export class Projector {
   readonly #refs: readonly FieldRef[];
   /** null: keep the resource whole (a path that does not start with a key). */
   readonly #trees = new Map<string, KeepNode | null>();
+  readonly #shared = new Map<string, string>();
   constructor(plan: KeepPlan) {
     this.#refs = plan.refs;
   }
@@ -159,6 +174,6 @@ export class Projector {
   }
   project(raw: RawResource, typeLower: string, apiVersion: string | undefined): RawResource {
     const tree = this.treeFor(typeLower, apiVersion);
-    return tree === null ? raw : projectObject(raw, tree);
+    return tree === null ? raw : projectObject(raw, tree, this.#shared, true);
   }
 }

@@ -147,28 +147,13 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
   };
   const replacedFirst = new Map<string, OrderKey>();
   let read = 0;
-  /**
-   * One copy of each type, location, subscription and resource group string across held resources, and of names
-   * (extension resources share theirs: every ffff0522 assessment is named alike); names are interned up to a bound,
-   * since most are unique.
-   */
-  const interned = new Map<string, string>();
-  let names = 0;
-  const intern = (v: string | undefined, bounded = false): string | undefined => {
-    if (v === undefined) return undefined;
-    const hit = interned.get(v);
-    if (hit !== undefined) return hit;
-    if (bounded && names++ >= MAX_INTERNED_NAMES) return v;
-    interned.set(v, v);
-    return v;
-  };
+  const interner = new StringInterner();
+  const intern = interner.intern;
 
   const { files, diagnostics: resolveDiagnostics } = await resolveInputFiles(inputs, options.load ?? {});
   resolveDiagnostics.forEach((d, i) => loadDiagnostics.push({ key: [-1, i, 0], diagnostic: d }));
   const deferTypes = options.deferTypes;
-  const deferredIds = new Map<number, number>();
   let deferredLines = 0;
-  let repeated = false;
   /** A deferred line: its id only implies containers (the first id of each is parsed) and is counted. */
   const byFile = new Map<string, DeferredLines>();
   let current: DeferredLines | undefined;
@@ -177,9 +162,6 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
     const h = idHash(id);
     current!.lines.push(lineNo);
     current!.hashes.push(h);
-    // The same id deferred twice, or already read among the other resources (later ones are checked as they come).
-    if (deferredIds.has(h) || byId.get(id, h) !== undefined || byId.dropped.has(h)) repeated = true;
-    deferredIds.set(h, 1);
     read++;
     // Most ids sit in a resource group already noted: found by the id's first five segments, without parsing it.
     const rgEnd = nthSlash(id, 5);
@@ -235,7 +217,6 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
       if (container) readOrder.push(view);
       else noteContainers(parsed, view.id);
       const h = idHash(view.id);
-      if (deferredIds.size > 0 && deferredIds.has(h)) repeated = true;
       const at = byId.get(view.id, h);
       const held = container || plan === undefined || plan.allTypes || plan.types.has(view.typeLower);
       const kept = (): ScopedResourceView => {
@@ -298,7 +279,13 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
     r.forEach((v, i) => byId.set(v.id.toLowerCase(), i));
   }
 
+  // The closures returned below share this function's scope: what only reading needed is released here.
+  containersSeen.clear();
+  containersNoted.clear();
+  interner.clear();
+
   const built = buildHierarchy(readOrder);
+  readOrder.length = 0;
   const snapshot: Snapshot = {
     resources,
     sources,
@@ -319,8 +306,38 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
     },
     owns: (view) => shard === undefined || ownerShard(view.id, shard.count) === shard.index,
     counts: { read, held: resources.length },
-    deferred: { lines: deferredLines, byFile, repeated },
+    deferred: { lines: deferredLines, byFile, repeated: deferredLines > 0 && deferredIdsRepeat(byFile, resources, dropped) },
   };
+}
+
+/**
+ * Whether an id deferred was read more than once: twice among the deferred lines, or also among the resources held or
+ * dropped. Compared by id hash, once all is read (sorted hashes, no set of a million entries): a collision only
+ * sends the evaluation to its fallback (hold everything), which gives the same results.
+ */
+function deferredIdsRepeat(byFile: ReadonlyMap<string, DeferredLines>, held: readonly ResourceView[], dropped: ReadonlyMap<number, number>): boolean {
+  let n = 0;
+  for (const d of byFile.values()) n += d.hashes.length;
+  const sorted = new Float64Array(n);
+  let k = 0;
+  for (const d of byFile.values()) for (const h of d.hashes) sorted[k++] = h;
+  sorted.sort();
+  for (let i = 1; i < n; i++) if (sorted[i] === sorted[i - 1]) return true;
+  const deferred = (h: number): boolean => {
+    let lo = 0;
+    let hi = n - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = sorted[mid]!;
+      if (v === h) return true;
+      if (v < h) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
+  };
+  for (const v of held) if (deferred(idHash(v.id))) return true;
+  for (const h of dropped.keys()) if (deferred(h)) return true;
+  return false;
 }
 
 /** Index of the n-th '/' of an id (n ≥ 1), or -1. */
@@ -334,17 +351,42 @@ function nthSlash(id: string, n: number): number {
 }
 
 /**
+ * One copy of each type, location, subscription and resource group string across held resources, and of names
+ * (extension resources share theirs: every ffff0522 assessment is named alike); names are interned up to a bound,
+ * since most are unique.
+ */
+export class StringInterner {
+  readonly #strings = new Map<string, string>();
+  #names = 0;
+  readonly intern = (v: string | undefined, bounded = false): string | undefined => {
+    if (v === undefined) return undefined;
+    const hit = this.#strings.get(v);
+    if (hit !== undefined) return hit;
+    if (bounded && this.#names++ >= MAX_INTERNED_NAMES) return v;
+    this.#strings.set(v, v);
+    return v;
+  };
+  clear(): void {
+    this.#strings.clear();
+  }
+}
+
+/**
  * The view a held resource keeps: without its parsed id (only the hierarchy reads it, and containers keep theirs:
  * ≈ 1 kB each), with `raw` as given (projected), and its repeated strings shared through `intern`.
  */
-export function heldView(view: ResourceView, raw: RawResource, intern: (v: string | undefined, bounded?: boolean) => string | undefined = (v) => v): ResourceView {
+export function heldView(view: ResourceView, raw: RawResource, intern: StringInterner['intern'] = (v) => v): ResourceView {
   const name = intern(view.name, true)!;
-  // The projection is the held resource's own copy: its root name can share the interned string too.
-  if (raw !== view.raw && raw['name'] === name) raw['name'] = name;
+  const type = intern(view.type)!;
+  // The projection is the held resource's own copy: its root name and type can share the interned strings too.
+  if (raw !== view.raw) {
+    if (raw['name'] === name) raw['name'] = name;
+    if (raw['type'] === type) raw['type'] = type;
+  }
   const held: ResourceView = {
     raw,
     id: view.id,
-    type: intern(view.type)!,
+    type,
     typeLower: intern(view.typeLower)!,
     name,
     fullName: view.fullName === view.name ? name : view.fullName,
