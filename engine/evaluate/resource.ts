@@ -196,7 +196,8 @@ function existence(policy: CompiledPolicy, rt: RuleRuntime, options: EvaluateOpt
     return errorResult(policy, e, true);
   }
   const explain = options.explain === true;
-  const considered: RelatedResourceReason[] = [];
+  // Allocated when a candidate is recorded: most look-ups find one that satisfies the condition at once.
+  let considered: RelatedResourceReason[] | undefined;
   let satisfied: ResourceView | undefined;
   let error: unknown;
   let last: ResourceView | undefined;
@@ -213,16 +214,16 @@ function existence(policy: CompiledPolicy, rt: RuleRuntime, options: EvaluateOpt
     if (ok) satisfied = candidate;
     if (!ok || explain) {
       const reasons = d.existenceCondition === undefined ? [] : renderReasons(traced(d.existenceCondition, rt), 'existence');
-      considered.push({ resourceId: candidate.id, satisfied: ok, reasons });
+      (considered ??= []).push({ resourceId: candidate.id, satisfied: ok, reasons });
     }
     rt.related = undefined;
     if (ok && !explain) break;
   }
-  const details = { ...(last !== undefined ? { resourceId: (satisfied ?? last).id } : {}), totalResources: candidates.length };
+  const details = last !== undefined ? { resourceId: (satisfied ?? last).id, totalResources: candidates.length } : { totalResources: candidates.length };
   if (satisfied !== undefined) {
     return result(true, policy, 'Compliant', [
       // One constant sentence (no per-record string): the related resource's id is ifNotExistsDetails.resourceId.
-      considered.length > 0
+      considered !== undefined
         ? { kind: 'existence', message: SATISFIED_REASON, ifNotExistsDetails: details, relatedResources: considered }
         : { kind: 'existence', message: SATISFIED_REASON, ifNotExistsDetails: details },
     ]);
@@ -230,7 +231,7 @@ function existence(policy: CompiledPolicy, rt: RuleRuntime, options: EvaluateOpt
   if (error !== undefined) return errorResult(policy, error, true);
   // Azure gives this one sentence whether no candidate exists or none satisfies the condition;
   // ifNotExistsDetails.totalResources and relatedResources tell the two apart.
-  return result(true, policy, 'NonCompliant', [{ kind: 'existence', message: NO_RELATED_REASON, ifNotExistsDetails: details, relatedResources: considered }]);
+  return result(true, policy, 'NonCompliant', [{ kind: 'existence', message: NO_RELATED_REASON, ifNotExistsDetails: details, relatedResources: considered ?? [] }]);
 }
 
 export interface DeploymentParameters {
