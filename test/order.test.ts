@@ -8,6 +8,7 @@ import { compareRecords } from '../engine/evaluate/records.js';
 import { summarizeInHierarchy } from '../engine/evaluate/rollup.js';
 import { compareIdsIgnoringCase } from '../engine/scope/resource-id.js';
 import { idHash } from '../engine/scope/id-hash.js';
+import { sortByIdIgnoringCase } from '../engine/scope/id-order.js';
 import { pack } from './support/contoso.js';
 import { writeEstate } from './support/scale.js';
 
@@ -39,13 +40,51 @@ test('idHash of an id equals idHash of its lower-cased form', () => {
   assert.is.not(idHash('/subscriptions/a/resourceGroups/x'), idHash('/subscriptions/a/resourceGroups/y'));
 });
 
-test('attachmentOf: children, extensions and containers, lower-cased', () => {
+test('sortByIdIgnoringCase orders as compareIdsIgnoringCase does: containers, prefixes of names, case, non-ASCII', () => {
+  const ids: string[] = [];
+  const subs = ['0A', '0a1', 'b', 'B2'];
+  const rgs = ['rg', 'RG-2', 'rg_1', 'rg0'];
+  let n = 0;
+  for (const s of subs) {
+    ids.push(`/subscriptions/${s}`, `/subscriptions/${s}/providers/Microsoft.Security/pricings/VirtualMachines`);
+    for (const g of rgs) {
+      ids.push(`/subscriptions/${s}/resourceGroups/${g}`);
+      for (let i = 0; i < 90; i++) {
+        const name = `vm-${String((i * 37) % 90).padStart(3, '0')}`;
+        ids.push(`/subscriptions/${s}/resourceGroups/${g}/providers/Microsoft.Compute/virtualMachines/${name}${n++ % 3 === 0 ? 'X' : ''}`);
+        ids.push(`/subscriptions/${s}/resourceGroups/${g}/PROVIDERS/Microsoft.HybridCompute/machines/${name}`);
+      }
+    }
+  }
+  ids.push('/providers/Microsoft.Management/managementGroups/mg', '/providers/Microsoft.Management/managementGroups/mg/providers/Microsoft.Authorization/policyAssignments/a');
+  const expected = [...ids].sort(compareIdsIgnoringCase);
+  const shuffled = ids.map((id, i) => ({ id, k: (i * 7919) % ids.length })).sort((a, b) => a.k - b.k).map((x) => ({ resourceId: x.id }));
+  assert.ok(shuffled.length >= 1024, 'large enough for the bucketed path');
+  sortByIdIgnoringCase(shuffled, (r) => r.resourceId);
+  assert.equal(shuffled.map((r) => r.resourceId), expected);
+  const accented = [...shuffled.map((r) => ({ ...r })), { resourceId: '/subscriptions/0a/resourceGroups/Émile' }];
+  sortByIdIgnoringCase(accented.reverse(), (r) => r.resourceId);
+  assert.equal(accented.map((r) => r.resourceId), [...ids, '/subscriptions/0a/resourceGroups/Émile'].sort(compareIdsIgnoringCase));
+});
+
+test('attachmentOf: children, extensions and containers, found in the id as written (case ignored)', () => {
   const vm = '/subscriptions/S/resourceGroups/RG/providers/Microsoft.Compute/virtualMachines/VM';
-  assert.equal(attachmentOf(`${vm}/extensions/E`), { parent: vm.toLowerCase(), extendsResource: false });
-  assert.equal(attachmentOf(`${vm}/providers/Microsoft.Security/assessments/A`), { parent: vm.toLowerCase(), extendsResource: true });
-  assert.equal(attachmentOf(vm), { parent: '/subscriptions/s/resourcegroups/rg', extendsResource: false });
-  assert.equal(attachmentOf('/subscriptions/S/resourceGroups/RG'), { parent: '/subscriptions/s', extendsResource: false });
-  assert.equal(attachmentOf('/subscriptions/S/providers/Microsoft.Security/pricings/VirtualMachines'), { parent: '/subscriptions/s', extendsResource: false });
+  const parentOf = (id: string) => {
+    const { end, extendsResource } = attachmentOf(id);
+    return { parent: id.slice(0, end), extendsResource };
+  };
+  assert.equal(parentOf(`${vm}/extensions/E`), { parent: vm, extendsResource: false });
+  assert.equal(parentOf(`${vm}/providers/Microsoft.Security/assessments/A`), { parent: vm, extendsResource: true });
+  assert.equal(parentOf(`${vm}/PROVIDERS/Microsoft.Security/assessments/A`), { parent: vm, extendsResource: true });
+  assert.equal(parentOf(vm), { parent: '/subscriptions/S/resourceGroups/RG', extendsResource: false });
+  assert.equal(parentOf('/subscriptions/S/resourceGroups/RG'), { parent: '/subscriptions/S', extendsResource: false });
+  assert.equal(parentOf('/subscriptions/S/RESOURCEGROUPS/RG'), { parent: '/subscriptions/S', extendsResource: false });
+  assert.equal(parentOf('/subscriptions/S'), { parent: '', extendsResource: false });
+  assert.equal(parentOf('/subscriptions/S/providers/Microsoft.Security/pricings/VirtualMachines'), { parent: '/subscriptions/S', extendsResource: false });
+  assert.equal(parentOf('/providers/Microsoft.Management/managementGroups/mg/providers/Microsoft.Authorization/policyAssignments/a'), {
+    parent: '/providers/Microsoft.Management/managementGroups/mg',
+    extendsResource: true,
+  });
 });
 
 test('records come out in report order, and the roll-ups do not depend on the order of the records', async () => {

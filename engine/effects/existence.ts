@@ -28,26 +28,37 @@ const EMPTY: readonly ResourceView[] = Object.freeze([]);
 const MAX_CACHED_MATCHERS = 256;
 
 /**
- * Where a resource hangs, lower-cased: its parent resource (child types), the resource it extends (extension
- * resources), or its container (resource group, subscription, management group, tenant).
+ * Where a resource hangs: the length of the id's prefix that is its parent resource (child types), the resource it
+ * extends (extension resources), or its container (resource group, subscription; 0 for what hangs under the
+ * tenant). Found in the id as written (ASCII case ignored), without a lower-cased copy.
  */
-export function attachmentOf(id: string): { parent: string; extendsResource: boolean } {
-  const lower = id.toLowerCase();
-  const at = lower.lastIndexOf(PROVIDERS);
+export function attachmentOf(id: string): { end: number; extendsResource: boolean } {
+  const at = lastIndexIgnoringCase(id, PROVIDERS, id.length - PROVIDERS.length);
   if (at === -1) {
     // A container: a resource group hangs under its subscription.
-    const rg = lower.indexOf('/resourcegroups/');
-    return { parent: rg === -1 ? '' : lower.slice(0, rg), extendsResource: false };
+    const rg = lastIndexIgnoringCase(id, RESOURCE_GROUPS, id.length - RESOURCE_GROUPS.length);
+    return { end: rg === -1 ? 0 : rg, extendsResource: false };
   }
   // NS/t1/n1/t2/n2…: a child's parent is the same id without its last type/name pair.
   let slashes = 0;
-  for (let i = at + PROVIDERS.length; i < lower.length; i++) if (lower.charCodeAt(i) === 47) slashes++;
-  if (slashes > 2) {
-    const last = lower.lastIndexOf('/');
-    return { parent: lower.slice(0, lower.lastIndexOf('/', last - 1)), extendsResource: false };
+  for (let i = at + PROVIDERS.length; i < id.length; i++) if (id.charCodeAt(i) === 47) slashes++;
+  if (slashes > 2) return { end: id.lastIndexOf('/', id.lastIndexOf('/') - 1), extendsResource: false };
+  return { end: at, extendsResource: lastIndexIgnoringCase(id, PROVIDERS, at - PROVIDERS.length) !== -1 };
+}
+
+const RESOURCE_GROUPS = '/resourcegroups/';
+
+/** Start of the last occurrence of `lower` (lower-case ASCII) in `s` starting at or before `from`, ignoring ASCII case; -1 if none. */
+function lastIndexIgnoringCase(s: string, lower: string, from: number): number {
+  outer: for (let start = Math.min(from, s.length - lower.length); start >= 0; start--) {
+    for (let k = 0; k < lower.length; k++) {
+      let c = s.charCodeAt(start + k);
+      if (c >= 65 && c <= 90) c += 32;
+      if (c !== lower.charCodeAt(k)) continue outer;
+    }
+    return start;
   }
-  const base = lower.slice(0, at);
-  return { parent: base, extendsResource: base.includes(PROVIDERS) };
+  return -1;
 }
 
 function push(byKey: Map<string, ResourceView[]>, key: string, view: ResourceView): void {
@@ -69,25 +80,18 @@ function resourceGroupKey(view: ResourceView): string | undefined {
  */
 class ByParent {
   readonly #slots = new Map<number, ResourceView | ResourceView[]>();
-  add(parentLower: string, view: ResourceView): void {
-    const h = slotOf(parentLower);
-    const at = this.#slots.get(h);
-    if (at === undefined) this.#slots.set(h, view);
+  add(slot: number, view: ResourceView): void {
+    const at = this.#slots.get(slot);
+    if (at === undefined) this.#slots.set(slot, view);
     else if (Array.isArray(at)) at.push(view);
-    else this.#slots.set(h, [at, view]);
+    else this.#slots.set(slot, [at, view]);
   }
-  /** The last id looked up and its slot: the IfNotExists members of one resource look up the same id in turn. */
-  #lastId: string | undefined;
-  #lastSlot = 0;
-  get(parentId: string): readonly ResourceView[] | undefined {
-    if (parentId !== this.#lastId) {
-      this.#lastId = parentId;
-      this.#lastSlot = slotOf(parentId);
-    }
-    const at = this.#slots.get(this.#lastSlot);
+  /** The resources under `parentId`, whose slotOf() the caller gives (one hash per evaluated resource, not per look-up). */
+  get(parentId: string, slot: number): readonly ResourceView[] | undefined {
+    const at = this.#slots.get(slot);
     if (at === undefined) return undefined;
-    const list = Array.isArray(at) ? at : [at];
-    return list.every((v) => continues(v.id, parentId)) ? list : list.filter((v) => continues(v.id, parentId));
+    if (!Array.isArray(at)) return continues(at.id, parentId) ? [at] : undefined;
+    return at.every((v) => continues(v.id, parentId)) ? at : at.filter((v) => continues(v.id, parentId));
   }
 }
 
@@ -111,9 +115,9 @@ class TypeIndex {
   constructor(readonly views: readonly ResourceView[]) {
     let extension = false;
     for (const v of views) {
-      const { parent, extendsResource } = attachmentOf(v.id);
+      const { end, extendsResource } = attachmentOf(v.id);
       if (extendsResource) extension = true;
-      this.byParent.add(parent, v);
+      this.byParent.add(slotOf(v.id.slice(0, end)), v);
     }
     this.extension = extension;
   }
@@ -144,6 +148,11 @@ export class RelatedIndex implements RelatedLookup {
   private readonly byType = new Map<string, ResourceView[]>();
   private readonly indexes = new Map<string, TypeIndex>();
   private readonly matchers = new Map<string, (r: ResourceView) => boolean>();
+  /** details.type as evaluated → lower-cased (usually one constant per policy). */
+  private readonly typesLower = new Map<string, string>();
+  /** The last evaluated resource looked up and its slot: its IfNotExists members look it up in turn. */
+  private lastPrimary: string | undefined;
+  private lastSlot = 0;
 
   constructor(resources: Iterable<ResourceView>) {
     for (const r of resources) this.add(r);
@@ -171,14 +180,22 @@ export class RelatedIndex implements RelatedLookup {
   }
 
   find(q: RelatedQuery): readonly ResourceView[] {
-    const type = q.type.toLowerCase();
+    let type = this.typesLower.get(q.type);
+    if (type === undefined) {
+      type = q.type.toLowerCase();
+      if (this.typesLower.size < MAX_CACHED_MATCHERS) this.typesLower.set(q.type, type);
+    }
     const ix = this.index(type);
     if (ix === undefined) return EMPTY;
     const p = q.primary;
     let pool: readonly ResourceView[] | undefined;
     if (ix.extension || (type.length > p.typeLower.length && type.charCodeAt(p.typeLower.length) === 47 && type.startsWith(p.typeLower))) {
       // Underneath the evaluated resource: a child type or an extension resource on it.
-      pool = ix.byParent.get(p.id);
+      if (p.id !== this.lastPrimary) {
+        this.lastPrimary = p.id;
+        this.lastSlot = slotOf(p.id);
+      }
+      pool = ix.byParent.get(p.id, this.lastSlot);
     } else if (q.existenceScope === 'subscription') {
       pool = p.subscriptionId === undefined ? undefined : ix.bySubscription.get(p.subscriptionId.toLowerCase());
     } else if (p.subscriptionId !== undefined && (q.resourceGroupName !== undefined || p.resourceGroup !== undefined)) {
@@ -186,7 +203,8 @@ export class RelatedIndex implements RelatedLookup {
       pool = ix.byResourceGroup.get(`/subscriptions/${p.subscriptionId}/resourcegroups/${rg}`.toLowerCase());
     } else if (p.subscriptionId !== undefined) {
       // A subscription evaluated with the default scope: resources directly under it.
-      pool = ix.byParent.get(`/subscriptions/${p.subscriptionId}`);
+      const sub = `/subscriptions/${p.subscriptionId}`;
+      pool = ix.byParent.get(sub, slotOf(sub));
     }
     if (pool === undefined) return EMPTY;
     if (q.name === undefined) return pool;

@@ -11,6 +11,7 @@ import { evaluateResource, type EvaluateOptions } from './resource.js';
 import type { EvaluationContext } from './runtime.js';
 import { overrideEffect, resourceSelectorsMatch } from './selectors.js';
 import { compareIdsIgnoringCase } from '../scope/resource-id.js';
+import { sortByIdIgnoringCase } from '../scope/id-order.js';
 
 /** One member of one assignment, prepared for the loop. */
 export interface MemberRun {
@@ -61,10 +62,10 @@ export function inIdOrder(views: readonly ResourceView[], positions: readonly nu
   let sorted = true;
   for (let i = 1; i < positions.length && sorted; i++) sorted = compareIdsIgnoringCase(views[positions[i - 1]!]!.id, views[positions[i]!]!.id) <= 0;
   if (sorted) return positions;
-  // Keys computed once, not per comparison; released when the order is known.
-  const keys: string[] = new Array(views.length);
-  for (const p of positions) keys[p] = views[p]!.id.toLowerCase();
-  return [...positions].sort((x, y) => (keys[x]! < keys[y]! ? -1 : keys[x]! > keys[y]! ? 1 : x - y));
+  // Equal ids (ignoring case) keep their positions' order: the sort is stable.
+  const out = [...positions];
+  sortByIdIgnoringCase(out, (p) => views[p]!.id);
+  return out;
 }
 
 export interface RecordLoopInput {

@@ -3,6 +3,7 @@
 import type { ComplianceRecord, ComplianceState, ComplianceSummary } from '../model/index.js';
 import type { Hierarchy } from '../scope/hierarchy.js';
 import { compareIdsIgnoringCase } from '../scope/resource-id.js';
+import { sortByIdIgnoringCase } from '../scope/id-order.js';
 import { hierarchyLookups, Node, RollupNodes, worse } from './rollup.js';
 
 export class ResourceRollups {
@@ -44,7 +45,7 @@ export class ResourceRollups {
     const byResource = this.#byResource;
     let ordered = true;
     for (let i = 1; i < byResource.length && ordered; i++) ordered = compareIdsIgnoringCase(byResource[i - 1]!.resourceId, byResource[i]!.resourceId) <= 0;
-    if (!ordered) byResource.sort((x, y) => compareIdsIgnoringCase(x.resourceId, y.resourceId));
+    if (!ordered) sortByIdIgnoringCase(byResource, (r) => r.resourceId);
     return this.#nodes.summary(this.#total, this.#records, byResource);
   }
 }

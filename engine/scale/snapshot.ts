@@ -156,6 +156,8 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
   let deferredLines = 0;
   /** A deferred line: its id only implies containers (the first id of each is parsed) and is counted. */
   const byFile = new Map<string, DeferredLines>();
+  /** With deferral: the id hash of every resource read and not deferred (a deferred id must be none of them). */
+  const readHashes: number[] = [];
   let current: DeferredLines | undefined;
   const noteDeferred = (id: string, lineNo: number): void => {
     deferredLines++;
@@ -217,6 +219,7 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
       if (container) readOrder.push(view);
       else noteContainers(parsed, view.id);
       const h = idHash(view.id);
+      if (deferring !== undefined) readHashes.push(h);
       const at = byId.get(view.id, h);
       const held = container || plan === undefined || plan.allTypes || plan.types.has(view.typeLower);
       const kept = (): ScopedResourceView => {
@@ -284,6 +287,9 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
   containersNoted.clear();
   interner.clear();
 
+  const repeated = deferredLines > 0 && deferredIdsRepeat(byFile, readHashes);
+  readHashes.length = 0;
+
   const built = buildHierarchy(readOrder);
   readOrder.length = 0;
   const snapshot: Snapshot = {
@@ -306,16 +312,16 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
     },
     owns: (view) => shard === undefined || ownerShard(view.id, shard.count) === shard.index,
     counts: { read, held: resources.length },
-    deferred: { lines: deferredLines, byFile, repeated: deferredLines > 0 && deferredIdsRepeat(byFile, resources, dropped) },
+    deferred: { lines: deferredLines, byFile, repeated },
   };
 }
 
 /**
- * Whether an id deferred was read more than once: twice among the deferred lines, or also among the resources held or
- * dropped. Compared by id hash, once all is read (sorted hashes, no set of a million entries): a collision only
- * sends the evaluation to its fallback (hold everything), which gives the same results.
+ * Whether an id deferred was read more than once: twice among the deferred lines, or also among the other resources
+ * read (`readHashes`). Compared by id hash once all is read (sorted hashes, no set of a million entries): a
+ * collision only sends the evaluation to its fallback (hold everything), which gives the same results.
  */
-function deferredIdsRepeat(byFile: ReadonlyMap<string, DeferredLines>, held: readonly ResourceView[], dropped: ReadonlyMap<number, number>): boolean {
+function deferredIdsRepeat(byFile: ReadonlyMap<string, DeferredLines>, readHashes: readonly number[]): boolean {
   let n = 0;
   for (const d of byFile.values()) n += d.hashes.length;
   const sorted = new Float64Array(n);
@@ -323,7 +329,7 @@ function deferredIdsRepeat(byFile: ReadonlyMap<string, DeferredLines>, held: rea
   for (const d of byFile.values()) for (const h of d.hashes) sorted[k++] = h;
   sorted.sort();
   for (let i = 1; i < n; i++) if (sorted[i] === sorted[i - 1]) return true;
-  const deferred = (h: number): boolean => {
+  for (const h of readHashes) {
     let lo = 0;
     let hi = n - 1;
     while (lo <= hi) {
@@ -333,10 +339,7 @@ function deferredIdsRepeat(byFile: ReadonlyMap<string, DeferredLines>, held: rea
       if (v < h) lo = mid + 1;
       else hi = mid - 1;
     }
-    return false;
-  };
-  for (const v of held) if (deferred(idHash(v.id))) return true;
-  for (const h of dropped.keys()) if (deferred(h)) return true;
+  }
   return false;
 }
 
