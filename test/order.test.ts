@@ -53,6 +53,13 @@ test('sortByIdIgnoringCase orders as compareIdsIgnoringCase does: containers, pr
         const name = `vm-${String((i * 37) % 90).padStart(3, '0')}`;
         ids.push(`/subscriptions/${s}/resourceGroups/${g}/providers/Microsoft.Compute/virtualMachines/${name}${n++ % 3 === 0 ? 'X' : ''}`);
         ids.push(`/subscriptions/${s}/resourceGroups/${g}/PROVIDERS/Microsoft.HybridCompute/machines/${name}`);
+        if (i % 10 === 0) {
+          // Children, extension resources, and a type whose name another type's continues.
+          ids.push(`/subscriptions/${s}/resourceGroups/${g}/providers/Microsoft.Compute/virtualMachines/${name}/extensions/MDE`);
+          ids.push(`/subscriptions/${s}/resourceGroups/${g}/providers/Microsoft.Compute/virtualMachines/${name}/providers/Microsoft.Security/assessments/A`);
+          ids.push(`/subscriptions/${s}/resourceGroups/${g}/providers/Microsoft.Compute/virtualMachineScaleSets/${name}`);
+          ids.push(`/subscriptions/${s}/resourceGroups/${g}/providers/Microsoft.Compute.Admin/virtualMachines/${name}`);
+        }
       }
     }
   }

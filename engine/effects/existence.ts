@@ -41,17 +41,22 @@ export function attachmentOf(id: string): { end: number; extendsResource: boolea
   }
   // NS/t1/n1/t2/n2…: a child's parent is the same id without its last type/name pair.
   let slashes = 0;
-  for (let i = at + PROVIDERS.length; i < id.length; i++) if (id.charCodeAt(i) === 47) slashes++;
+  for (let q = id.indexOf('/', at + PROVIDERS.length); q !== -1 && slashes <= 2; q = id.indexOf('/', q + 1)) slashes++;
   if (slashes > 2) return { end: id.lastIndexOf('/', id.lastIndexOf('/') - 1), extendsResource: false };
   return { end: at, extendsResource: lastIndexIgnoringCase(id, PROVIDERS, at - PROVIDERS.length) !== -1 };
 }
 
 const RESOURCE_GROUPS = '/resourcegroups/';
 
-/** Start of the last occurrence of `lower` (lower-case ASCII) in `s` starting at or before `from`, ignoring ASCII case; -1 if none. */
+/**
+ * Start of the last occurrence of `lower` (lower-case ASCII, starting with '/') in `s` starting at or before `from`,
+ * ignoring ASCII case; -1 if none. Only the slashes are candidates: found by the native lastIndexOf.
+ */
 function lastIndexIgnoringCase(s: string, lower: string, from: number): number {
-  outer: for (let start = Math.min(from, s.length - lower.length); start >= 0; start--) {
-    for (let k = 0; k < lower.length; k++) {
+  if (from < 0) return -1;
+  outer: for (let start = s.lastIndexOf('/', from); start >= 0; start = start === 0 ? -1 : s.lastIndexOf('/', start - 1)) {
+    if (start + lower.length > s.length) continue;
+    for (let k = 1; k < lower.length; k++) {
       let c = s.charCodeAt(start + k);
       if (c >= 65 && c <= 90) c += 32;
       if (c !== lower.charCodeAt(k)) continue outer;

@@ -68,6 +68,13 @@ export function runtimeFor(policy: CompiledPolicy, resource: ResourceView, conte
   return new RuleRuntime(resource, context, lookups(policy), trace);
 }
 
+/**
+ * The reasons of the commonest NotApplicable results, shared (frozen): most members do not apply to most resources,
+ * and their records are not even made.
+ */
+const IF_DOES_NOT_HOLD: Reason[] = Object.freeze([Object.freeze({ kind: 'applicability', message: 'The if-condition does not hold, so the rule does not apply.' })]) as unknown as Reason[];
+const RULE_DOES_NOT_MATCH: Reason[] = Object.freeze([Object.freeze({ kind: 'applicability', message: `The rule's type, name and kind conditions do not match this resource.` })]) as unknown as Reason[];
+
 /** Most results carry no diagnostics: they share one frozen empty list. */
 const NO_DIAGNOSTICS: Diagnostic[] = Object.freeze([]) as unknown as Diagnostic[];
 
@@ -125,8 +132,8 @@ export function evaluateResource(policy: CompiledPolicy, resource: ResourceView,
       return withTrace(errorResult(policy, e, false), policy, rt);
     }
     if (!holds) {
-      const reasons = explain ? renderReasons(traced(policy.condition, rt), 'if') : [];
-      return result(false, policy, 'NotApplicable', [{ kind: 'applicability', message: 'The if-condition does not hold, so the rule does not apply.' }, ...reasons]);
+      if (!explain) return result(false, policy, 'NotApplicable', IF_DOES_NOT_HOLD);
+      return result(false, policy, 'NotApplicable', [IF_DOES_NOT_HOLD[0]!, ...renderReasons(traced(policy.condition, rt), 'if')]);
     }
     return existence(policy, rt, options);
   }
@@ -137,9 +144,7 @@ export function evaluateResource(policy: CompiledPolicy, resource: ResourceView,
   } catch (e) {
     return errorResult(policy, e, false);
   }
-  if (!applies) {
-    return result(false, policy, 'NotApplicable', [{ kind: 'applicability', message: `The rule's type, name and kind conditions do not match this resource.` }]);
-  }
+  if (!applies) return result(false, policy, 'NotApplicable', RULE_DOES_NOT_MATCH);
   let holds: boolean;
   try {
     holds = policy.condition(rt);
