@@ -1,5 +1,5 @@
 // scale/: streaming evaluation (the input read once, projected to what the rules read), worker-thread shards by subscription, and merging shard reports.
-export { evaluateStream, planEvaluation, closeWorkers, type EvaluateStreamInput } from './stream.js';
+export { evaluateStream, planEvaluation, closeWorkers, inputBytes, type EvaluateStreamInput } from './stream.js';
 export { mergeReports, mergeScopes } from './merge.js';
 export { keepPlanFor, Projector, type KeepPlan } from './plan.js';
 export { streamSnapshot, type StreamedSnapshot, type StreamSnapshotOptions } from './snapshot.js';

@@ -53,7 +53,8 @@ export function planEvaluation(input: Omit<EvaluateInput, 'snapshot'>, now: stri
   return keepPlanFor(prepareInput(input, emptyHierarchy(), now, []));
 }
 
-async function inputBytes(inputs: readonly string[], load: LoadOptions): Promise<number> {
+/** Total size in bytes of the snapshot files the inputs name (missing files count 0: the reader reports them). */
+export async function inputBytes(inputs: readonly string[], load: LoadOptions): Promise<number> {
   const { files } = await resolveInputFiles(inputs, load);
   let total = 0;
   for (const f of files) {

@@ -5,6 +5,8 @@ import {
   describeDefinitions, diagnostic, evaluate, loadPolicyDocuments, loadSnapshot, lookupReporter, PolicyError, REPORTERS,
   type ComplianceReport, type Diagnostic, type EvaluateInput, type PolicyDocumentEntry,
 } from '../../index.js';
+import { inputBytes, planEvaluation, streamSnapshot } from '../../scale/index.js';
+import type { Snapshot } from '../../load/snapshot.js';
 import { wantsColour } from '../host.js';
 import { EXIT, formatProblem, isInputError } from '../problems.js';
 import type { CommandContext, CommandSpec } from './types.js';
@@ -67,7 +69,12 @@ export interface EvaluationInputs {
   now?: string;
   complete?: boolean;
   lenient?: boolean;
+  /** true: keep only what the rules read while reading (docs/scale.md); false: hold it all; undefined: by size. */
+  stream?: boolean;
 }
+
+/** Snapshots larger than this are streamed unless --no-stream says otherwise. */
+export const STREAM_AUTO_BYTES = 64 * 1024 * 1024;
 
 export type LoadedEvaluation = { report: ComplianceReport; input: EvaluateInput; definitions: PolicyDocumentEntry[] } | { problems: Diagnostic[] };
 
@@ -110,17 +117,24 @@ export async function loadAndEvaluate(ctx: CommandContext, o: EvaluationInputs, 
   if (definitions.length === 0 && setDefinitions.length === 0 && !diagnostics.some((d) => d.severity === 'error')) {
     diagnostics.push(diagnostic('cli.no-policies', { inputs: o.policies.join(' ') }));
   }
+  const evaluation: Omit<EvaluateInput, 'snapshot'> = { definitions, setDefinitions, assignments, exemptions, now: now ?? host.now?.() ?? new Date().toISOString() };
+  if (o.scope !== undefined) evaluation.scope = o.scope;
+  if (o.complete) evaluation.complete = true;
+  if (o.lenient) evaluation.lenient = true;
   progress('loading the snapshot…');
-  const snapshot = await loadSnapshot(o.snapshot, { cwd: host.cwd });
+  let snapshot: Snapshot;
+  try {
+    snapshot = await readSnapshot(host.cwd, o, evaluation, diagnostics);
+  } catch (e) {
+    if (e instanceof PolicyError) return { problems: [...diagnostics, ...e.diagnostics] };
+    throw e;
+  }
   diagnostics.push(...snapshot.diagnostics);
   if (diagnostics.some((d) => d.severity === 'error')) return { problems: diagnostics };
 
   // ── evaluate ────────────────────────────────────────────────────────────────────────
   progress(`evaluating ${definitions.length + setDefinitions.length} definitions, ${assignments.length} assignments on ${snapshot.resources.length} resources…`);
-  const input: EvaluateInput = { snapshot, definitions, setDefinitions, assignments, exemptions, now: now ?? host.now?.() ?? new Date().toISOString() };
-  if (o.scope !== undefined) input.scope = o.scope;
-  if (o.complete) input.complete = true;
-  if (o.lenient) input.lenient = true;
+  const input: EvaluateInput = { ...evaluation, snapshot };
   let report: ComplianceReport;
   try {
     report = evaluate(input);
@@ -132,6 +146,19 @@ export async function loadAndEvaluate(ctx: CommandContext, o: EvaluationInputs, 
   if (all.some(isInputError)) return { problems: all.filter((d) => isInputError(d) || d.severity === 'warning') };
   for (const d of all) if (d.severity === 'warning') host.stderr(formatProblem(d));
   return { report, input, definitions };
+}
+
+/**
+ * The snapshot, whole or streamed: streamed (--stream, or by default above STREAM_AUTO_BYTES) it holds only the
+ * resource types and fields the compiled rules read, which gives the same report (docs/scale.md §1). Policies with
+ * errors are not compiled into a plan: the snapshot is then read whole, so its own problems are reported too.
+ */
+async function readSnapshot(cwd: string, o: EvaluationInputs, evaluation: Omit<EvaluateInput, 'snapshot'>, diagnostics: readonly Diagnostic[]): Promise<Snapshot> {
+  const load = { cwd };
+  const stream = o.stream ?? (await inputBytes(o.snapshot, load)) > STREAM_AUTO_BYTES;
+  if (!stream || diagnostics.some((d) => d.severity === 'error')) return loadSnapshot(o.snapshot, load);
+  const plan = planEvaluation(evaluation, evaluation.now!);
+  return (await streamSnapshot(o.snapshot, { plan, load })).snapshot;
 }
 
 export function progressReporter(host: CommandContext['host']): (text: string) => void {
@@ -187,7 +214,9 @@ export function configureInputs(cmd: Command): Command {
     .option('--scope <id>', 'evaluate only resources at or below this scope (management group, subscription, resource group)')
     .option('--now <iso>', 'the evaluation instant (exemption expiry, utcNow()); default: the current time')
     .option('--complete', 'the snapshot holds every resource: a related type with no resources means NonCompliant, not Unknown')
-    .option('--lenient', 'an alias missing from the catalogue is read as a plain property path instead of being an error');
+    .option('--lenient', 'an alias missing from the catalogue is read as a plain property path instead of being an error')
+    .option('--stream', `read the snapshot keeping only the resource types and fields the policies read: same output, less memory (default above ${STREAM_AUTO_BYTES / 1024 / 1024} MiB of snapshot)`)
+    .option('--no-stream', 'hold the whole snapshot in memory, whatever its size');
 }
 
 export const EVALUATE_COMMAND: CommandSpec = {
