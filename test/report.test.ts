@@ -215,6 +215,21 @@ json('the report itself, 2-space indented', () => {
   assert.ok(out.startsWith('{\n  "evaluatedAt": "2025-01-01T00:00:00.000Z",'));
 });
 
+json('in pieces (for reports longer than a string can be): the same bytes', () => {
+  const reporter = lookupReporter('json')!;
+  const reports: ComplianceReport[] = [
+    sampleReport(),
+    { ...sampleReport(), results: [], diagnostics: [] },
+    // undefined members are left out as JSON.stringify leaves them out; string values keep their escaped line breaks
+    { ...sampleReport(), scopes: undefined, diagnostics: [{ code: 'load.read-failed', severity: 'warning', message: 'two\nlines "quoted"' }] } as ComplianceReport,
+  ];
+  for (const r of reports) {
+    const pieces = [...reporter.chunks!(r)];
+    assert.ok(pieces.length > 3);
+    assert.is(pieces.join(''), reporter.format(r));
+  }
+});
+
 // ── markdown ────────────────────────────────────────────────────────────────────────────
 
 const md = suite('markdown');

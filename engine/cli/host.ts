@@ -1,5 +1,8 @@
 // What the CLI needs from its process, as one object: the real one (nodeHost) and, in tests, a recording one.
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
+import type { Writable } from 'node:stream';
 import * as path from 'node:path';
 
 export interface Host {
@@ -11,6 +14,11 @@ export interface Host {
   readFile(file: string): Promise<string>;
   /** Writes a file relative to cwd. */
   writeFile(file: string, text: string): Promise<void>;
+  /**
+   * Writes text given in pieces to a file relative to cwd, or to stdout (`file` undefined), without joining it into
+   * one string (a report may be longer than a string can be). Hosts without it get the pieces joined.
+   */
+  writeChunks?(file: string | undefined, chunks: Iterable<string>): Promise<void>;
   /** Standard output is a terminal (the table format may use colour). */
   isTTY: boolean;
   /** Standard error is a terminal (progress lines are shown). Defaults to isTTY. */
@@ -27,11 +35,54 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** Pieces are gathered up to this many characters per write. */
+const WRITE_BATCH = 1 << 20;
+
+/** Writes the pieces in batches, waiting for the stream to drain (a pipe reader may be slower than dine). */
+async function writeAll(out: Writable, chunks: Iterable<string>): Promise<void> {
+  let failed: Error | undefined;
+  const onError = (e: Error): void => {
+    failed ??= e;
+  };
+  out.on('error', onError);
+  try {
+    let batch: string[] = [];
+    let size = 0;
+    const flush = async (): Promise<void> => {
+      const text = batch.join('');
+      batch = [];
+      size = 0;
+      if (!out.write(text) && failed === undefined) await once(out, 'drain');
+      if (failed !== undefined) throw failed;
+    };
+    for (const c of chunks) {
+      batch.push(c);
+      size += c.length;
+      if (size >= WRITE_BATCH) await flush();
+    }
+    if (size > 0) await flush();
+  } finally {
+    out.off('error', onError);
+  }
+}
+
+async function writeFileChunks(file: string, chunks: Iterable<string>): Promise<void> {
+  const out = createWriteStream(path.resolve(process.cwd(), file), { encoding: 'utf8' });
+  const opened = new Promise<void>((resolve, reject) => out.once('open', () => resolve()).once('error', reject));
+  await opened;
+  try {
+    await writeAll(out, chunks);
+  } finally {
+    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
+  }
+}
+
 export const nodeHost: Host = {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
   readFile: (file) => (file === '-' ? readStdin() : readFile(path.resolve(process.cwd(), file), 'utf8')),
   writeFile: (file, text) => writeFile(path.resolve(process.cwd(), file), text, 'utf8'),
+  writeChunks: (file, chunks) => (file === undefined ? writeAll(process.stdout, chunks) : writeFileChunks(file, chunks)),
   isTTY: process.stdout.isTTY === true,
   stderrIsTTY: process.stderr.isTTY === true,
   env: process.env,

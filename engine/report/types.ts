@@ -21,4 +21,6 @@ export interface Reporter {
   /** The usual file extension (without the dot). */
   extension: string;
   format(report: ComplianceReport, options?: ReportFormatOptions): string;
+  /** The same text in pieces, for reports too large for one string (formats that can). */
+  chunks?(report: ComplianceReport, options?: ReportFormatOptions): Iterable<string>;
 }

@@ -178,20 +178,25 @@ async function runEvaluate(ctx: CommandContext, raw: Record<string, unknown>): P
   const { report, definitions } = loaded;
 
   // ── output ──────────────────────────────────────────────────────────────────────────
-  const text = reporter!.format(report, {
+  const formatOptions = {
     color: o.output === undefined && wantsColour(host),
     toolVersion: ctx.version,
     definitions: describeDefinitions(definitions.map((d) => d.document)),
-  });
+  };
+  // Formats that can are written in pieces: at 10^6 resources the JSON report is longer than a string can be.
+  const chunks = reporter.chunks !== undefined && host.writeChunks !== undefined ? reporter.chunks(report, formatOptions) : undefined;
   if (o.output !== undefined) {
     try {
-      await host.writeFile(o.output, text);
+      if (chunks !== undefined) await host.writeChunks!(o.output, chunks);
+      else await host.writeFile(o.output, reporter.format(report, formatOptions));
     } catch (e) {
       return fail(ctx, [diagnostic('cli.write-failed', { file: o.output, reason: (e as Error).message })]);
     }
     progress(`wrote ${o.output} (${report.results.length} results)`);
+  } else if (chunks !== undefined) {
+    await host.writeChunks!(undefined, chunks);
   } else {
-    host.stdout(text);
+    host.stdout(reporter.format(report, formatOptions));
   }
   return reportFails(report, o.failOn) ? EXIT.findings : EXIT.ok;
 }
