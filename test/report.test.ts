@@ -215,18 +215,25 @@ json('the report itself, 2-space indented', () => {
   assert.ok(out.startsWith('{\n  "evaluatedAt": "2025-01-01T00:00:00.000Z",'));
 });
 
-json('in pieces (for reports longer than a string can be): the same bytes', () => {
-  const reporter = lookupReporter('json')!;
+json('json and sarif in pieces (for reports longer than a string can be): the same bytes', () => {
   const reports: ComplianceReport[] = [
     sampleReport(),
     { ...sampleReport(), results: [], diagnostics: [] },
     // undefined members are left out as JSON.stringify leaves them out; string values keep their escaped line breaks
     { ...sampleReport(), scopes: undefined, diagnostics: [{ code: 'load.read-failed', severity: 'warning', message: 'two\nlines "quoted"' }] } as ComplianceReport,
   ];
-  for (const r of reports) {
-    const pieces = [...reporter.chunks!(r)];
-    assert.ok(pieces.length > 3);
-    assert.is(pieces.join(''), reporter.format(r));
+  // A report with enough records that its arrays are written element by element.
+  const many = sampleReport();
+  many.results = Array.from({ length: 200 }, (_, i) => ({ ...many.results[i % many.results.length]!, resourceId: vm(`vm-${i}`) }));
+  reports.push(many);
+  for (const name of ['json', 'sarif']) {
+    const reporter = lookupReporter(name)!;
+    for (const r of reports) {
+      const pieces = [...reporter.chunks!(r)];
+      assert.ok(pieces.length > 1, name);
+      assert.is(pieces.join(''), reporter.format(r), name);
+    }
+    assert.ok([...reporter.chunks!(many)].length > 200, `${name}: large arrays in pieces`);
   }
 });
 

@@ -3,7 +3,7 @@ import type { ComplianceReport } from '../model/index.js';
 import { formatJson, jsonChunks } from './json.js';
 import { formatJunit } from './junit.js';
 import { formatMarkdown } from './markdown.js';
-import { formatSarif } from './sarif.js';
+import { formatSarif, sarifChunks } from './sarif.js';
 import { formatTable } from './table.js';
 import type { Reporter, ReportFormatOptions } from './types.js';
 
@@ -16,7 +16,7 @@ export const REPORTERS: readonly Reporter[] = Object.freeze([
   { name: 'table', doc: 'readable terminal table: findings by assignment, then roll-ups', extension: 'txt', format: formatTable },
   { name: 'json', doc: 'the full ComplianceReport as JSON (stable bytes)', extension: 'json', format: (r: ComplianceReport) => formatJson(r), chunks: (r: ComplianceReport) => jsonChunks(r) },
   { name: 'markdown', doc: 'a pull-request comment: summary table and non-compliant resources', extension: 'md', format: formatMarkdown },
-  { name: 'sarif', doc: 'SARIF 2.1.0 for GitHub code scanning', extension: 'sarif', format: formatSarif },
+  { name: 'sarif', doc: 'SARIF 2.1.0 for GitHub code scanning', extension: 'sarif', format: formatSarif, chunks: sarifChunks },
   { name: 'junit', doc: 'JUnit XML for Azure DevOps / Jenkins test results', extension: 'xml', format: formatJunit },
 ].map((r) => Object.freeze(r)));
 

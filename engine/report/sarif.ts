@@ -7,6 +7,7 @@
 //     id as a logical location; message = the first reason;
 //   - report diagnostics become the invocation's toolExecutionNotifications.
 // Deterministic: rules sorted by id, results in report order, fingerprints are hashes of the record's identity.
+import { prettyJsonChunks } from './json-chunks.js';
 import { createHash } from 'node:crypto';
 import type { Diagnostic, SourceLocation } from '../diagnostics/index.js';
 import type { ComplianceRecord, ComplianceReport, SourceRef } from '../model/index.js';
@@ -134,4 +135,10 @@ export function buildSarif(report: ComplianceReport, options: ReportFormatOption
 
 export function formatSarif(report: ComplianceReport, options: ReportFormatOptions = {}): string {
   return `${JSON.stringify(buildSarif(report, options), null, 2)}\n`;
+}
+
+/** formatSarif's text in pieces (the same bytes), for logs longer than one string can be. */
+export function* sarifChunks(report: ComplianceReport, options: ReportFormatOptions = {}): Generator<string> {
+  yield* prettyJsonChunks(buildSarif(report, options));
+  yield '\n';
 }
