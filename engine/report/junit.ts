@@ -3,6 +3,7 @@
 // <error> for Error / Conflict, <skipped> for Exempt / NotApplicable / Unknown, a plain pass otherwise.
 // Built with xmlbuilder2, so every attribute and text is escaped; characters XML 1.0 cannot hold become U+FFFD.
 import { create } from 'xmlbuilder2';
+import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
 import type { ComplianceRecord, ComplianceReport } from '../model/index.js';
 import { describeReason, firstReason, groupByAssignment, policyLabel, STATE_OUTCOME, type Outcome } from './describe.js';
 import type { ReportFormatOptions } from './types.js';
@@ -29,11 +30,48 @@ function skippedMessage(r: ComplianceRecord): string {
 }
 
 export function formatJunit(report: ComplianceReport, options: ReportFormatOptions = {}): string {
-  const groups = groupByAssignment(report);
-  const count = (records: readonly ComplianceRecord[], o: Outcome): number => records.filter((r) => STATE_OUTCOME[r.complianceState] === o).length;
-  const all = report.results;
   const doc = create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '\uFFFD' });
-  const root = doc.ele('testsuites', {
+  const root = doc.ele('testsuites', rootAttributes(report));
+  groupByAssignment(report).forEach((g, i) => addSuite(root, g, i, report, options, g.records, true));
+  return `${doc.end({ prettyPrint: true })}\n`;
+}
+
+/** Test cases serialized together by junitChunks. */
+const CASES_PER_PIECE = 2048;
+
+/**
+ * formatJunit's text in pieces (the same bytes), for reports longer than one string can be: each suite's test cases
+ * are serialized a batch at a time inside a document of the same shape (so indentation and escaping are the
+ * same), and the batch's lines are cut out of it — between the suite's opening (first batch) or its first test
+ * case, and the suite's closing tag; an element starting a line is never text (text escapes '<').
+ */
+export function* junitChunks(report: ComplianceReport, options: ReportFormatOptions = {}): Generator<string> {
+  const groups = groupByAssignment(report);
+  if (groups.length === 0) {
+    yield formatJunit(report, options);
+    return;
+  }
+  let first = true;
+  for (let i = 0; i < groups.length; i++) {
+    const g = groups[i]!;
+    for (let from = 0; from === 0 || from < g.records.length; from += CASES_PER_PIECE) {
+      const doc = create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '\uFFFD' });
+      addSuite(doc.ele('testsuites', rootAttributes(report)), g, i, report, options, g.records.slice(from, from + CASES_PER_PIECE), from === 0);
+      const text = doc.end({ prettyPrint: true });
+      const suiteStart = text.indexOf('\n  <testsuite ') + 1;
+      if (first) yield text.slice(0, suiteStart);
+      first = false;
+      const start = from === 0 ? suiteStart : text.indexOf('\n    <testcase ') + 1;
+      yield text.slice(start, text.lastIndexOf('\n  </testsuite>') + 1);
+    }
+    yield '  </testsuite>\n';
+  }
+  yield '</testsuites>\n';
+}
+
+function rootAttributes(report: ComplianceReport): Record<string, string> {
+  const all = report.results;
+  return {
     name: 'dine',
     tests: String(all.length),
     failures: String(count(all, 'failure')),
@@ -41,39 +79,54 @@ export function formatJunit(report: ComplianceReport, options: ReportFormatOptio
     skipped: String(count(all, 'skipped')),
     time: '0',
     timestamp: report.evaluatedAt,
+  };
+}
+
+function count(records: readonly ComplianceRecord[], o: Outcome): number {
+  return records.filter((r) => STATE_OUTCOME[r.complianceState] === o).length;
+}
+
+/** One assignment's <testsuite> (its counts over all its records) with `records` as test cases. */
+function addSuite(
+  root: XMLBuilder,
+  g: ReturnType<typeof groupByAssignment>[number],
+  i: number,
+  report: ComplianceReport,
+  options: ReportFormatOptions,
+  records: readonly ComplianceRecord[],
+  withProperties: boolean,
+): void {
+  const suite = root.ele('testsuite', {
+    name: g.label,
+    id: String(i),
+    package: g.id,
+    tests: String(g.records.length),
+    failures: String(count(g.records, 'failure')),
+    errors: String(count(g.records, 'error')),
+    skipped: String(count(g.records, 'skipped')),
+    time: '0',
+    timestamp: report.evaluatedAt,
   });
-  groups.forEach((g, i) => {
-    const suite = root.ele('testsuite', {
-      name: g.label,
-      id: String(i),
-      package: g.id,
-      tests: String(g.records.length),
-      failures: String(count(g.records, 'failure')),
-      errors: String(count(g.records, 'error')),
-      skipped: String(count(g.records, 'skipped')),
-      time: '0',
-      timestamp: report.evaluatedAt,
-    });
+  if (withProperties) {
     const props = suite.ele('properties');
     props.ele('property', { name: 'policyAssignmentId', value: g.id });
     if (g.rollUp?.compliancePercentage !== undefined) props.ele('property', { name: 'compliancePercentage', value: g.rollUp.compliancePercentage.toFixed(2) });
     if (options.toolVersion !== undefined) props.ele('property', { name: 'dineVersion', value: options.toolVersion });
-    for (const r of g.records) {
-      const tc = suite.ele('testcase', { classname: policyLabel(r), name: r.resourceId, time: '0' });
-      switch (STATE_OUTCOME[r.complianceState]) {
-        case 'failure':
-          tc.ele('failure', { message: firstReason(r), type: r.complianceState }).txt(detail(r));
-          break;
-        case 'error':
-          tc.ele('error', { message: firstReason(r), type: r.complianceState }).txt(detail(r));
-          break;
-        case 'skipped':
-          tc.ele('skipped', { message: skippedMessage(r) });
-          break;
-        case 'passed':
-          break;
-      }
+  }
+  for (const r of records) {
+    const tc = suite.ele('testcase', { classname: policyLabel(r), name: r.resourceId, time: '0' });
+    switch (STATE_OUTCOME[r.complianceState]) {
+      case 'failure':
+        tc.ele('failure', { message: firstReason(r), type: r.complianceState }).txt(detail(r));
+        break;
+      case 'error':
+        tc.ele('error', { message: firstReason(r), type: r.complianceState }).txt(detail(r));
+        break;
+      case 'skipped':
+        tc.ele('skipped', { message: skippedMessage(r) });
+        break;
+      case 'passed':
+        break;
     }
-  });
-  return `${doc.end({ prettyPrint: true })}\n`;
+  }
 }
