@@ -31,8 +31,8 @@ function skippedMessage(r: ComplianceRecord): string {
 
 export function formatJunit(report: ComplianceReport, options: ReportFormatOptions = {}): string {
   const doc = create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '\uFFFD' });
-  const root = doc.ele('testsuites', rootAttributes(report));
-  groupByAssignment(report).forEach((g, i) => addSuite(root, g, i, report, options, g.records, true));
+  const root = doc.ele('testsuites', countAttributes(report.results, { name: 'dine' }, report.evaluatedAt));
+  groupByAssignment(report).forEach((g, i) => addSuite(root, g, suiteAttributes(g, i, report), options, g.records, true));
   return `${doc.end({ prettyPrint: true })}\n`;
 }
 
@@ -52,11 +52,14 @@ export function* junitChunks(report: ComplianceReport, options: ReportFormatOpti
     return;
   }
   let first = true;
+  // Counted once: every batch's document repeats them.
+  const rootAttributes = countAttributes(report.results, { name: 'dine' }, report.evaluatedAt);
   for (let i = 0; i < groups.length; i++) {
     const g = groups[i]!;
+    const attributes = suiteAttributes(g, i, report);
     for (let from = 0; from === 0 || from < g.records.length; from += CASES_PER_PIECE) {
       const doc = create({ version: '1.0', encoding: 'UTF-8', invalidCharReplacement: '\uFFFD' });
-      addSuite(doc.ele('testsuites', rootAttributes(report)), g, i, report, options, g.records.slice(from, from + CASES_PER_PIECE), from === 0);
+      addSuite(doc.ele('testsuites', rootAttributes), g, attributes, options, g.records.slice(from, from + CASES_PER_PIECE), from === 0);
       const text = doc.end({ prettyPrint: true });
       const suiteStart = text.indexOf('\n  <testsuite ') + 1;
       if (first) yield text.slice(0, suiteStart);
@@ -69,44 +72,22 @@ export function* junitChunks(report: ComplianceReport, options: ReportFormatOpti
   yield '</testsuites>\n';
 }
 
-function rootAttributes(report: ComplianceReport): Record<string, string> {
-  const all = report.results;
-  return {
-    name: 'dine',
-    tests: String(all.length),
-    failures: String(count(all, 'failure')),
-    errors: String(count(all, 'error')),
-    skipped: String(count(all, 'skipped')),
-    time: '0',
-    timestamp: report.evaluatedAt,
-  };
+type Group = ReturnType<typeof groupByAssignment>[number];
+
+/** `head` followed by the tests, failures, errors and skipped counts of `records`, time and timestamp. */
+function countAttributes(records: readonly ComplianceRecord[], head: Record<string, string>, timestamp: string): Record<string, string> {
+  const n = { failure: 0, error: 0, skipped: 0, passed: 0 } as Record<Outcome, number>;
+  for (const r of records) n[STATE_OUTCOME[r.complianceState]]++;
+  return { ...head, tests: String(records.length), failures: String(n.failure), errors: String(n.error), skipped: String(n.skipped), time: '0', timestamp };
 }
 
-function count(records: readonly ComplianceRecord[], o: Outcome): number {
-  return records.filter((r) => STATE_OUTCOME[r.complianceState] === o).length;
+function suiteAttributes(g: Group, i: number, report: ComplianceReport): Record<string, string> {
+  return countAttributes(g.records, { name: g.label, id: String(i), package: g.id }, report.evaluatedAt);
 }
 
-/** One assignment's <testsuite> (its counts over all its records) with `records` as test cases. */
-function addSuite(
-  root: XMLBuilder,
-  g: ReturnType<typeof groupByAssignment>[number],
-  i: number,
-  report: ComplianceReport,
-  options: ReportFormatOptions,
-  records: readonly ComplianceRecord[],
-  withProperties: boolean,
-): void {
-  const suite = root.ele('testsuite', {
-    name: g.label,
-    id: String(i),
-    package: g.id,
-    tests: String(g.records.length),
-    failures: String(count(g.records, 'failure')),
-    errors: String(count(g.records, 'error')),
-    skipped: String(count(g.records, 'skipped')),
-    time: '0',
-    timestamp: report.evaluatedAt,
-  });
+/** One assignment's <testsuite> (`attributes`: its counts over all its records) with `records` as test cases. */
+function addSuite(root: XMLBuilder, g: Group, attributes: Record<string, string>, options: ReportFormatOptions, records: readonly ComplianceRecord[], withProperties: boolean): void {
+  const suite = root.ele('testsuite', attributes);
   if (withProperties) {
     const props = suite.ele('properties');
     props.ele('property', { name: 'policyAssignmentId', value: g.id });
