@@ -19,7 +19,7 @@ import { isDiagnostic } from '../scope/resource-id.js';
 import { toResourceView } from '../scope/view.js';
 import { Projector, type KeepPlan } from './plan.js';
 import { idHash } from '../scope/id-hash.js';
-import { compareKeys, heldView, streamSnapshot, StringInterner, type KeyedDiagnostic } from './snapshot.js';
+import { compareKeys, heldView, indexOfSorted, streamSnapshot, StringInterner, type KeyedDiagnostic } from './snapshot.js';
 import { planEvaluation } from './stream.js';
 
 export interface EvaluateBoundedInput extends Omit<EvaluateInput, 'snapshot'> {
@@ -150,7 +150,7 @@ export async function evaluateBounded(input: EvaluateBoundedInput): Promise<Boun
       };
       // Other lines are skipped before decoding where the reader can (in line order), else after decoding (the
       // reader decodes a chunk's lines before it parses them: looked up, not walked).
-      const lineFilter = (_line: string, lineNo: number): boolean => indexOfLine(deferred.lines, lineNo) !== -1;
+      const lineFilter = (_line: string, lineNo: number): boolean => indexOfSorted(deferred.lines, lineNo) !== -1;
       const skipLineBytes = (_buf: Buffer, _from: number, _to: number, lineNo: number): boolean => !isDeferred(lineNo);
       for await (const batch of readFileBatches(files[f]!, { ...load, lineFilter, skipLineBytes })) {
         for (let b = 0; b < batch.length; b++) {
@@ -166,7 +166,7 @@ export async function evaluateBounded(input: EvaluateBoundedInput): Promise<Boun
             secondPass.push({ key: [f, item.source.line ?? 0, 0], diagnostic: located(view, item.source, view.code === 'load.invalid-resource-id' ? '/id' : '') });
             continue;
           }
-          const at = indexOfLine(deferred.lines, item.source.line ?? -1);
+          const at = indexOfSorted(deferred.lines, item.source.line ?? -1);
           if (at === -1 || deferred.hashes[at] !== idHash(view.id) || !defer.has(view.typeLower)) {
             // The first pass read this line's id and type from its bytes; JSON.parse disagrees (not expected: such
             // lines are parsed in pass 1). Reported, not evaluated, rather than evaluated on the wrong footing.
@@ -209,18 +209,4 @@ export async function evaluateBounded(input: EvaluateBoundedInput): Promise<Boun
     timings: { totalMs: performance.now() - started, evaluateMs },
     ...(fallback !== undefined ? { fallback } : {}),
   };
-}
-
-/** Position of `line` in ascending `lines`, or -1 (binary search). */
-function indexOfLine(lines: readonly number[], line: number): number {
-  let lo = 0;
-  let hi = lines.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >>> 1;
-    const v = lines[mid]!;
-    if (v === line) return mid;
-    if (v < line) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
 }

@@ -329,18 +329,22 @@ function deferredIdsRepeat(byFile: ReadonlyMap<string, DeferredLines>, readHashe
   for (const d of byFile.values()) for (const h of d.hashes) sorted[k++] = h;
   sorted.sort();
   for (let i = 1; i < n; i++) if (sorted[i] === sorted[i - 1]) return true;
-  for (const h of readHashes) {
-    let lo = 0;
-    let hi = n - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = sorted[mid]!;
-      if (v === h) return true;
-      if (v < h) lo = mid + 1;
-      else hi = mid - 1;
-    }
-  }
+  for (const h of readHashes) if (indexOfSorted(sorted, h) !== -1) return true;
   return false;
+}
+
+/** Position of `value` in ascending `sorted`, or -1 (binary search). */
+export function indexOfSorted(sorted: ArrayLike<number>, value: number): number {
+  let lo = 0;
+  let hi = sorted.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const v = sorted[mid]!;
+    if (v === value) return mid;
+    if (v < value) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
 }
 
 /** Index of the n-th '/' of an id (n ≥ 1), or -1. */
