@@ -19,6 +19,7 @@ import {
   type Hierarchy,
   type ParsedResourceId,
 } from '../engine/scope/index.js';
+import { parseAnyResourceId, parseCommonResourceId } from '../engine/scope/resource-id.js';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/', import.meta.url));
 const CASES_DIR = FIXTURES + 'cases/scope/';
@@ -148,6 +149,32 @@ ids('format helpers round-trip through the parser', () => {
   const rg = parseResourceId(formatResourceGroupId('S1', 'rg1')) as ParsedResourceId;
   assert.is(rg.kind, 'resourceGroup');
   assert.is(formatResourceId('/subscriptions/S1/', 'Microsoft.Security/pricings', 'VirtualMachines'), '/subscriptions/S1/providers/Microsoft.Security/pricings/VirtualMachines');
+});
+
+ids('the fast path for /subscriptions/…/resourceGroups/…/providers/ns/type/name ids gives what the general parser gives', () => {
+  // Every combination of pieces: literal segments in any case, one or more type/name pairs, extensions, other
+  // containers, and each way an id may be malformed; the fast path either declines or gives the same object.
+  const subs = ['/subscriptions/S1', '/SUBSCRIPTIONS/s1', '/subscriptions', '/subscriptions/ s1', '/subscription/S1', ''];
+  const rgs = ['/resourceGroups/rg-1', '/RESOURCEGROUPS/Rg.1', '/resourceGroups/rg ', '/resourceGroups/..', '/resourceGroups/', '', '/resourceGroups'];
+  const providers = ['/providers/Microsoft.Compute', '/PROVIDERS/microsoft.compute', '/providers/providers', '/providers', '/providers/Ns/'];
+  const pairs = ['/virtualMachines/vm1', '/virtualMachines/vm1/extensions/e1', '/virtualMachines/providers', '/providers/vm1', '/virtualMachines', '/virtualMachines/vm\u00a0', '/virtualMachines/v?m', '/virtualMachines/v#m', '/virtualMachines/v\\m', '/virtualMachines/v\u0001m', '/virtualMachines/.', '/virtualMachines/vm1/', '/virtualMachines/\u212Aelvin', '/virtualMachines/İ', '/virtualMachines/vm1/providers/Microsoft.Security/assessments/a1', '/virtualMachines/vm1//x', '/t/n/t2/n2/t3/n3'];
+  let fast = 0;
+  let checked = 0;
+  for (const s of subs) for (const g of rgs) for (const p of providers) for (const t of pairs) {
+    const id = s + g + p + t;
+    checked++;
+    const common = parseCommonResourceId(id);
+    const any = parseAnyResourceId(id);
+    if (common === undefined) continue;
+    fast++;
+    assert.equal(common, any, id);
+    assert.equal(parseResourceId(id), any, id);
+  }
+  assert.ok(fast >= 20 && fast < checked / 4, `the fast path took ${fast} of ${checked}`);
+  for (const id of ['/providers/Microsoft.Management/managementGroups/mg', '/subscriptions/S1/providers/Microsoft.Security/pricings/VirtualMachines', ' /subscriptions/S1/resourceGroups/rg/providers/N/t/n', '/subscriptions/S1/resourceGroups/rg/providers/N/t/n\u2028']) {
+    assert.is(parseCommonResourceId(id), undefined, id);
+    assert.equal(parseResourceId(id), parseAnyResourceId(id), id);
+  }
 });
 
 ids.run();

@@ -129,6 +129,63 @@ function segmentsOf(id: unknown): string[] | string {
 
 /** Parses an ARM resource id. Never throws: a malformed id gives a 'load.invalid-resource-id' diagnostic. */
 export function parseResourceId(id: string): ParseResult {
+  return parseCommonResourceId(id) ?? parseAnyResourceId(id);
+}
+
+/**
+ * What makes an id other than plain: a forbidden character, an empty, '.' or '..' segment, a trailing '/', or
+ * whitespace at either end of a segment (\s is exactly what String.prototype.trim removes).
+ */
+const UNUSUAL = /[\x00-\x1f\x7f?#\\]|\/\/|\/\.\.?(?:\/|$)|\/$|\s\/|\/\s|\s$/;
+
+/**
+ * The commonest id, `/subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}/{name}[/{type}/{name}]…` (one
+ * provider segment), parsed without splitting it: the same object parseAnyResourceId gives. undefined for any other
+ * id, valid or not: the general parser decides it (and words its diagnostic).
+ */
+export function parseCommonResourceId(id: string): ParsedResourceId | undefined {
+  if (typeof id !== 'string' || id.length > MAX_RESOURCE_ID_LENGTH || id.charCodeAt(0) !== 47 || UNUSUAL.test(id)) return undefined;
+  // Segment k is id.slice(starts[k], ends[k]).
+  const starts: number[] = [];
+  const ends: number[] = [];
+  for (let at = 0; at !== -1; ) {
+    const next = id.indexOf('/', at + 1);
+    starts.push(at + 1);
+    ends.push(next === -1 ? id.length : next);
+    at = next;
+  }
+  const n = starts.length;
+  const seg = (k: number): string => id.slice(starts[k], ends[k]);
+  const is = (k: number, lower: string): boolean => ends[k]! - starts[k]! === lower.length && eq(seg(k), lower);
+  if (n < 8 || n % 2 !== 0 || !is(0, 'subscriptions') || !is(2, 'resourcegroups') || !is(4, 'providers') || is(5, 'providers')) return undefined;
+  for (let k = 6; k < n; k += 2) if (is(k, 'providers')) return undefined;
+  const subscriptionId = seg(1);
+  const resourceGroup = seg(3);
+  const namespace = seg(5);
+  const types: string[] = [];
+  const names: string[] = [];
+  const scopes: string[] = [id.slice(0, ends[1]), id.slice(0, ends[3])];
+  for (let k = 6; k < n; k += 2) {
+    types.push(seg(k));
+    names.push(seg(k + 1));
+    scopes.push(k + 1 === n - 1 ? id : id.slice(0, ends[k + 1]));
+  }
+  return Object.freeze({
+    id, kind: 'resource', subscriptionId, resourceGroup, managementGroup: undefined,
+    namespace,
+    type: types.length === 1 ? `${namespace}/${types[0]}` : `${namespace}/${types.join('/')}`,
+    name: names[names.length - 1]!,
+    fullName: names.length === 1 ? names[0]! : names.join('/'),
+    providers: Object.freeze([{ namespace, types, names }]),
+    isExtension: false,
+    parentId: scopes[scopes.length - 2],
+    scopeId: scopes[1]!,
+    scopes: Object.freeze(scopes),
+  } satisfies ParsedResourceId);
+}
+
+/** The general parser: every shape, and the diagnostic of a malformed id. */
+export function parseAnyResourceId(id: string): ParseResult {
   const segs = segmentsOf(id);
   if (typeof segs === 'string') return fail(String(id), segs);
 
