@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { formatScan, scanEstate, type MachineResult, type ScanReport } from '../engine/index.js';
+import { formatScan, SCAN_FORMATS, scanEstate, type MachineResult, type ScanReport } from '../engine/index.js';
 import { loadSnapshot } from '../engine/load/index.js';
 import { CONTOSO, contosoAssignments, contosoExemptions, loadContoso, pack } from './support/contoso.js';
 
@@ -64,6 +64,14 @@ function contosoRaw(dropTypes: string[] = []): Record<string, unknown>[] {
   }
   return out;
 }
+
+test('contoso: the json format in pieces (for scans longer than a string can be) is the same bytes', async () => {
+  const report = await contosoScan();
+  const json = SCAN_FORMATS.find((f) => f.name === 'json')!;
+  const pieces = [...json.chunks!(report)];
+  assert.ok(pieces.length > 1);
+  assert.is(pieces.join(''), formatScan(report, 'json'));
+});
 
 test('contoso: 7 Healthy, 7 Unhealthy, 7 Not applicable, every machine in its README group', async () => {
   const r = await contosoScan();

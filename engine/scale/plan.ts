@@ -19,6 +19,30 @@ export interface KeepPlan {
   readonly refs: readonly FieldRef[];
   /** Why allTypes / wholeResources hold, for the caller to say so. */
   readonly notes: readonly string[];
+  /** Plain key paths kept besides the rules' reads, by lower-cased type (what a caller reads itself: dine scan). */
+  readonly paths?: ReadonlyMap<string, readonly (readonly string[])[]>;
+}
+
+/**
+ * One plan keeping what each of `plans` keeps, plus `extra` types and key paths: for a caller that runs several
+ * evaluations over one streamed estate and reads some fields itself.
+ */
+export function unitePlans(plans: readonly KeepPlan[], extra: { types?: readonly string[]; paths?: ReadonlyMap<string, readonly (readonly string[])[]> } = {}): KeepPlan {
+  const union = <T>(pick: (p: KeepPlan) => Iterable<T>, more: Iterable<T> = []): Set<T> => new Set([...plans.flatMap((p) => [...pick(p)]), ...more]);
+  const paths = new Map<string, (readonly string[])[]>();
+  for (const source of [...plans.map((p) => p.paths), extra.paths]) {
+    for (const [type, list] of source ?? []) paths.set(type, [...(paths.get(type) ?? []), ...list]);
+  }
+  return {
+    allTypes: plans.some((p) => p.allTypes),
+    types: union((p) => p.types, extra.types),
+    memberTypes: union((p) => p.memberTypes),
+    relatedTypes: union((p) => p.relatedTypes),
+    wholeResources: plans.some((p) => p.wholeResources),
+    refs: [...union((p) => p.refs)],
+    notes: [...union((p) => p.notes)],
+    paths,
+  };
 }
 
 export function keepPlanFor(assignments: readonly PreparedAssignment[]): KeepPlan {
@@ -131,11 +155,13 @@ function share(shared: Map<string, string>, v: string): string {
  */
 export class Projector {
   readonly #refs: readonly FieldRef[];
+  readonly #paths: ReadonlyMap<string, readonly (readonly string[])[]> | undefined;
   /** null: keep the resource whole (a path that does not start with a key). */
   readonly #trees = new Map<string, KeepNode | null>();
   readonly #shared = new Map<string, string>();
   constructor(plan: KeepPlan) {
     this.#refs = plan.refs;
+    this.#paths = plan.paths;
   }
   treeFor(typeLower: string, apiVersion: string | undefined): KeepNode | null {
     const key = apiVersion === undefined ? typeLower : `${typeLower}@${apiVersion}`;
@@ -144,8 +170,8 @@ export class Projector {
     const tree: KeepNode = new Map();
     for (const k of ROOT_KEEP) tree.set(k, ALL);
     const probe = { typeLower, apiVersion } as ResourceView;
-    for (const ref of this.#refs) {
-      const segs: readonly PathSegment[] | undefined = ref.pathFor(probe);
+    const plain = (this.#paths?.get(typeLower) ?? []).map((keys) => keys.map((k): PathSegment => ({ kind: 'key', name: k, lower: k.toLowerCase() }) as PathSegment));
+    for (const segs of [...this.#refs.map((ref) => ref.pathFor(probe)), ...plain]) {
       if (segs === undefined || segs.length === 0) continue;
       if (segs[0]!.kind !== 'key') {
         this.#trees.set(key, null);

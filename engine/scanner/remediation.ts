@@ -5,7 +5,7 @@
 // would be Unknown and nothing planned).
 import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
 import type { ComplianceReport } from '../model/index.js';
-import { evaluate } from '../evaluate/estate.js';
+import { evaluate, type EvaluateInput } from '../evaluate/estate.js';
 import type { DocumentInput } from '../evaluate/documents.js';
 import { planRemediation, writeRemediationOutputs, type Deployment, type RemediationPlan } from '../remediation/index.js';
 import type { ScanInput } from './scan.js';
@@ -35,51 +35,65 @@ export interface PlanScanInput {
   diagnostics: Diagnostic[];
 }
 
+/** The evaluation of the estate's own assignments (the plan is theirs when it has some). */
+export function ownEvaluation(input: Omit<ScanInput, 'snapshot'>): Omit<EvaluateInput, 'snapshot'> {
+  return {
+    definitions: input.definitions ?? [],
+    setDefinitions: input.setDefinitions ?? [],
+    assignments: input.assignments ?? [],
+    exemptions: input.exemptions ?? [],
+    now: input.now,
+  };
+}
+
+/** 13ce0167 assigned at the root with DeployIfNotExists: the default plan when the snapshot has Defender assessments. */
+export function provisionEvaluation(input: Omit<ScanInput, 'snapshot'>, provision: DocumentInput, vaType: VaType): Omit<EvaluateInput, 'snapshot'> {
+  const location = input.assignmentLocation ?? 'eastus';
+  return {
+    definitions: [provision],
+    assignments: [
+      {
+        id: '/providers/Microsoft.Authorization/policyAssignments/dine-scan-provision-va',
+        name: 'dine-scan-provision-va',
+        location,
+        identity: { type: 'SystemAssigned' },
+        properties: {
+          displayName: 'dine scan: configure machines to receive a vulnerability assessment provider',
+          scope: '/',
+          policyDefinitionId: `/providers/Microsoft.Authorization/policyDefinitions/${PROVISION_POLICY}`,
+          parameters: { effect: { value: 'DeployIfNotExists' }, vaType: { value: vaType } },
+        },
+      },
+    ],
+    exemptions: input.exemptions ?? [],
+    now: input.now,
+  };
+}
+
+/** The 13ce0167 definition among the inputs, if any. */
+export function provisionDefinition(input: Omit<ScanInput, 'snapshot'>): DocumentInput | undefined {
+  return input.definitions?.find((d) => nameOf(d)?.toLowerCase() === PROVISION_POLICY);
+}
+
 export function planScanRemediation(p: PlanScanInput): { summary: ScanRemediation; plan: ScanPlan; evaluation: ComplianceReport | undefined } {
   const { input } = p;
   let evaluation: ComplianceReport | undefined;
   let basis: string;
   const own = input.assignments !== undefined && input.assignments.length > 0;
   if (own) {
-    evaluation = evaluate({
-      snapshot: input.snapshot,
-      definitions: input.definitions ?? [],
-      setDefinitions: input.setDefinitions ?? [],
-      assignments: input.assignments!,
-      exemptions: input.exemptions ?? [],
-      now: input.now,
-    });
+    evaluation = evaluate({ snapshot: input.snapshot, ...ownEvaluation(input) });
     basis = `the estate's own assignments (${input.assignments!.length}), with its exemptions`;
   } else if (p.source === 'dine-policy') {
     evaluation = p.dineReport;
     basis = 'dine-va-deploy-vm and dine-va-deploy-arc assigned at the root with DeployIfNotExists (the snapshot has no Defender assessments for 13ce0167 to read)';
   } else {
-    const provision = input.definitions?.find((d) => nameOf(d)?.toLowerCase() === PROVISION_POLICY);
+    const provision = provisionDefinition(input);
     if (provision === undefined) {
       p.diagnostics.push(diagnostic('scan.remediation-definition-missing', { name: PROVISION_POLICY }));
       basis = `none: the definitions do not include ${PROVISION_POLICY}`;
     } else {
       const location = input.assignmentLocation ?? 'eastus';
-      evaluation = evaluate({
-        snapshot: input.snapshot,
-        definitions: [provision],
-        assignments: [
-          {
-            id: '/providers/Microsoft.Authorization/policyAssignments/dine-scan-provision-va',
-            name: 'dine-scan-provision-va',
-            location,
-            identity: { type: 'SystemAssigned' },
-            properties: {
-              displayName: 'dine scan: configure machines to receive a vulnerability assessment provider',
-              scope: '/',
-              policyDefinitionId: `/providers/Microsoft.Authorization/policyDefinitions/${PROVISION_POLICY}`,
-              parameters: { effect: { value: 'DeployIfNotExists' }, vaType: { value: p.vaType } },
-            },
-          },
-        ],
-        exemptions: input.exemptions ?? [],
-        now: input.now,
-      });
+      evaluation = evaluate({ snapshot: input.snapshot, ...provisionEvaluation(input, provision, p.vaType) });
       basis = `${PROVISION_POLICY} (Configure machines to receive a vulnerability assessment provider) assigned at the root with vaType ${p.vaType}, a system-assigned identity in ${location}`;
     }
   }

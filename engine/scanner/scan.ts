@@ -13,14 +13,14 @@ import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
 import type { ComplianceRecord, ComplianceReport, ComplianceState, ResourceView } from '../model/index.js';
 import type { Snapshot } from '../load/snapshot.js';
 import type { DocumentInput } from '../evaluate/documents.js';
-import { evaluate } from '../evaluate/estate.js';
+import { evaluate, type EvaluateInput } from '../evaluate/estate.js';
 import { evaluateResource } from '../evaluate/resource.js';
 import { compilePolicy } from '../compile/policy.js';
 import { RelatedIndex } from '../effects/existence.js';
 import { toResourceView } from '../scope/view.js';
 import { findQualysDataCentre, findScanCommand, findSupportedOsForArc, findSupportedOsForVm } from './data/index.js';
 import { buildPack, VA_ASSESSMENT_KEY } from './data/pack.js';
-import { planScanRemediation, type ScanPlan } from './remediation.js';
+import { ownEvaluation, planScanRemediation, provisionDefinition, provisionEvaluation, type ScanPlan } from './remediation.js';
 import {
   SCAN_GROUPS,
   type Decision,
@@ -150,6 +150,41 @@ function dineDefinitions(definitions: readonly DocumentInput[] | undefined): Rec
   const fromPack = (name: string): DocumentInput => findDefinition(definitions, name) ?? (JSON.parse(built.get(`policies/dine/${name}.json`)!) as unknown);
   return { [DINE_VM_POLICY]: fromPack(DINE_VM_POLICY), [DINE_ARC_POLICY]: fromPack(DINE_ARC_POLICY), [DINE_DEFENDER_POLICY]: fromPack(DINE_DEFENDER_POLICY) };
 }
+
+/** dine's VM, Arc and Defender-plan policies assigned at the root: what decides when there are no Defender assessments. */
+function dineEvaluation(input: Omit<ScanInput, 'snapshot'>, defs: Record<string, DocumentInput>): Omit<EvaluateInput, 'snapshot'> {
+  return {
+    definitions: Object.values(defs),
+    assignments: [
+      rootAssignment(`dine-scan-${DINE_VM_POLICY}`, defs[DINE_VM_POLICY]!, { effect: 'DeployIfNotExists' }, { location: input.assignmentLocation ?? 'eastus' }),
+      rootAssignment(`dine-scan-${DINE_ARC_POLICY}`, defs[DINE_ARC_POLICY]!, { effect: 'DeployIfNotExists' }, { location: input.assignmentLocation ?? 'eastus' }),
+      rootAssignment(`dine-scan-${DINE_DEFENDER_POLICY}`, defs[DINE_DEFENDER_POLICY]!, { effect: 'AuditIfNotExists' }, undefined),
+    ],
+    now: input.now,
+  };
+}
+
+/**
+ * Every evaluation scanEstate may run on the estate (which one depends on what the snapshot holds): dine's
+ * policies, the estate's own assignments, 13ce0167 at the root. A caller streaming the snapshot keeps what all of
+ * them read, plus SCANNER_READS.
+ */
+export function scanEvaluations(input: Omit<ScanInput, 'snapshot'>): Omit<EvaluateInput, 'snapshot'>[] {
+  const out = [dineEvaluation(input, dineDefinitions(input.definitions))];
+  if (input.assignments !== undefined && input.assignments.length > 0) out.push(ownEvaluation(input));
+  const provision = provisionDefinition(input);
+  if (provision !== undefined) out.push(provisionEvaluation(input, provision, input.vaType ?? 'default'));
+  return out;
+}
+
+/** What the scan reads from resources itself (not through policies), by lower-cased type: key paths, kept whole below. */
+export const SCANNER_READS: ReadonlyMap<string, readonly (readonly string[])[]> = new Map([
+  [VM_TYPE, [['properties', 'storageProfile', 'osDisk', 'osType'], ['properties', 'storageProfile', 'imageReference']]],
+  [ARC_TYPE, [['properties', 'osType'], ['properties', 'osName'], ['properties', 'osSku']]],
+  [ASSESSMENT_TYPE, [['properties', 'status']]],
+  [PRICING_TYPE, [['properties', 'pricingTier']]],
+  [SCANNER_TYPE, [['properties', 'provisioningState']]],
+]);
 
 function rootAssignment(name: string, definition: DocumentInput, parameters: Record<string, unknown>, dine: { location: string } | undefined): Record<string, unknown> {
   return {
@@ -300,16 +335,7 @@ export function scanEstate(input: ScanInput): ScanReport {
   let dineReport: ComplianceReport | undefined;
   if (source === 'dine-policy') {
     const defs = dineDefinitions(input.definitions);
-    dineReport = evaluate({
-      snapshot,
-      definitions: Object.values(defs),
-      assignments: [
-        rootAssignment(`dine-scan-${DINE_VM_POLICY}`, defs[DINE_VM_POLICY], { effect: 'DeployIfNotExists' }, { location: input.assignmentLocation ?? 'eastus' }),
-        rootAssignment(`dine-scan-${DINE_ARC_POLICY}`, defs[DINE_ARC_POLICY], { effect: 'DeployIfNotExists' }, { location: input.assignmentLocation ?? 'eastus' }),
-        rootAssignment(`dine-scan-${DINE_DEFENDER_POLICY}`, defs[DINE_DEFENDER_POLICY], { effect: 'AuditIfNotExists' }, undefined),
-      ],
-      now,
-    });
+    dineReport = evaluate({ snapshot, ...dineEvaluation(input, defs) });
     for (const d of dineReport.diagnostics) if (d.severity === 'error') diagnostics.push(d);
     dine = dineVerdicts(snapshot, dineReport, defs[DINE_DEFENDER_POLICY], subName);
   }

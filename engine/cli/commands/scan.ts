@@ -11,7 +11,10 @@ import {
 } from '../../index.js';
 import { wantsColour } from '../host.js';
 import { EXIT, formatProblem, isInputError } from '../problems.js';
-import { canonicalInstant } from './evaluate.js';
+import { canonicalInstant, STREAM_AUTO_BYTES } from './evaluate.js';
+import { inputBytes, planEvaluation, streamSnapshot, unitePlans } from '../../scale/index.js';
+import type { Snapshot } from '../../load/snapshot.js';
+import { scanEvaluations, SCANNER_READS } from '../../scanner/index.js';
 import type { CommandContext, CommandSpec } from './types.js';
 import { packageRoot } from '../../load/package-root.js';
 import { writeFilesUnder } from '../output.js';
@@ -52,6 +55,7 @@ interface ScanOptions {
   output?: string;
   out?: string;
   failOn: 'unhealthy' | 'never';
+  stream?: boolean;
 }
 
 function usage(reason: string): Diagnostic {
@@ -64,6 +68,20 @@ function fail(ctx: CommandContext, problems: readonly Diagnostic[]): number {
   const others = problems.filter((d) => d.severity === 'warning');
   for (const d of [...errors, ...others]) ctx.host.stderr(formatProblem(d));
   return EXIT.input;
+}
+
+/**
+ * The snapshot, whole or streamed (--stream, or by default above STREAM_AUTO_BYTES): streamed, it keeps what every
+ * evaluation the scan may run reads, and what the scan reads itself (SCANNER_READS) — the same report.
+ */
+async function readScanSnapshot(cwd: string, inputs: string[], stream: boolean | undefined, scanning: Omit<ScanInput, 'snapshot'>, diagnostics: readonly Diagnostic[]): Promise<Snapshot> {
+  const load = { cwd };
+  if (!(stream ?? (await inputBytes(inputs, load)) > STREAM_AUTO_BYTES) || diagnostics.some((d) => d.severity === 'error')) return loadSnapshot(inputs, load);
+  const plan = unitePlans(
+    scanEvaluations(scanning).map((e) => planEvaluation(e, scanning.now)),
+    { types: [...SCANNER_READS.keys()], paths: SCANNER_READS },
+  );
+  return (await streamSnapshot(inputs, { plan, load })).snapshot;
 }
 
 async function runScan(ctx: CommandContext, raw: Record<string, unknown>, snapshotArgs: string[]): Promise<number> {
@@ -111,13 +129,20 @@ async function runScan(ctx: CommandContext, raw: Record<string, unknown>, snapsh
     exemptions.push(...more.exemptions);
     diagnostics.push(...more.diagnostics);
   }
-  const snapshot = demo ? await loadSnapshot(DEMO_SNAPSHOT, { cwd: bundled() }) : await loadSnapshot(snapshotArgs, { cwd: host.cwd });
+  const scanning: Omit<ScanInput, 'snapshot'> = { definitions, setDefinitions, assignments, exemptions, vaType: o.vaType as VaType, now: now ?? host.now?.() ?? new Date().toISOString() };
+  if (o.scope !== undefined) scanning.scope = o.scope;
+  let snapshot: Snapshot;
+  try {
+    snapshot = demo ? await loadSnapshot(DEMO_SNAPSHOT, { cwd: bundled() }) : await readScanSnapshot(host.cwd, snapshotArgs, o.stream, scanning, diagnostics);
+  } catch (e) {
+    if (e instanceof PolicyError) return fail(ctx, [...diagnostics, ...e.diagnostics]);
+    throw e;
+  }
   diagnostics.push(...snapshot.diagnostics);
   if (diagnostics.some((d) => d.severity === 'error')) return fail(ctx, diagnostics);
 
   // ── scan ────────────────────────────────────────────────────────────────────────────
-  const input: ScanInput = { snapshot, definitions, setDefinitions, assignments, exemptions, vaType: o.vaType as VaType, now: now ?? host.now?.() ?? new Date().toISOString() };
-  if (o.scope !== undefined) input.scope = o.scope;
+  const input: ScanInput = { ...scanning, snapshot };
   let report: ScanReport;
   try {
     report = scanEstate(input);
@@ -130,20 +155,26 @@ async function runScan(ctx: CommandContext, raw: Record<string, unknown>, snapsh
     return fail(ctx, all.filter((d) => isInputError(d) || d.code.startsWith('scan.') || d.severity === 'warning'));
   }
 
-  // ── output: everything is rendered before anything is written ─────────────────────
-  const text = format!.format(report, { color: o.output === undefined && format!.name === 'text' && wantsColour(host) });
+  // ── output: everything is rendered before anything is written (json in pieces: it may be longer than a string) ──
+  const formatOptions = { color: o.output === undefined && format!.name === 'text' && wantsColour(host) };
+  const chunks = format!.chunks !== undefined && host.writeChunks !== undefined ? format!.chunks(report, formatOptions) : undefined;
+  const text = chunks === undefined ? format!.format(report, formatOptions) : undefined;
   const files = o.out === undefined ? [] : scanRemediationFiles(getScanPlan(report) ?? { tasks: [], deployments: [], errors: [] });
   for (const d of all) if (d.severity === 'warning') host.stderr(formatProblem(d));
   try {
     if (o.out !== undefined) await writeFilesUnder(host, o.out, files);
     if (o.output !== undefined) {
       await mkdir(path.dirname(path.resolve(host.cwd, o.output)), { recursive: true });
-      await host.writeFile(o.output, text);
+      if (chunks !== undefined) await host.writeChunks!(o.output, chunks);
+      else await host.writeFile(o.output, text!);
     }
   } catch (e) {
     return fail(ctx, [diagnostic('cli.write-failed', { file: o.output ?? o.out ?? '', reason: (e as Error).message })]);
   }
-  if (o.output === undefined) host.stdout(text);
+  if (o.output === undefined) {
+    if (chunks !== undefined) await host.writeChunks!(undefined, chunks);
+    else host.stdout(text!);
+  }
   if (host.stderrIsTTY ?? host.isTTY) {
     if (o.output !== undefined) host.stderr(`dine: wrote ${o.output}\n`);
     if (o.out !== undefined) host.stderr(`dine: wrote ${files.length} remediation files to ${o.out}\n`);
@@ -167,6 +198,8 @@ export const SCAN_COMMAND: CommandSpec = {
       .option('-o, --output <file>', 'write the report to this file (only when the run succeeds) instead of stdout')
       .option('--out <dir>', 'write the remediation outputs here: deployments, plan.json, the az script, the REST requests')
       .addOption(new Option('--fail-on <when>', 'exit 1 when some machine is Unhealthy (unhealthy), or never (the demo: npm start)').choices(['unhealthy', 'never']).default('unhealthy'))
+      .option('--stream', `read the snapshot keeping only the resource types and fields the scan reads: same output, less memory (default above ${STREAM_AUTO_BYTES / 1024 / 1024} MiB of snapshot)`)
+      .option('--no-stream', 'hold the whole snapshot in memory, whatever its size')
       .addHelpText('after', `\nFormats:\n${SCAN_FORMATS.map((f) => `  ${f.name.padEnd(9)} ${f.doc}`).join('\n')}\n${EXAMPLES}`);
   },
   run: (ctx, options, args) => runScan(ctx, options, args),
