@@ -154,11 +154,15 @@ export async function loadAndEvaluate(ctx: CommandContext, o: EvaluationInputs, 
  * errors are not compiled into a plan: the snapshot is then read whole, so its own problems are reported too.
  */
 async function readSnapshot(cwd: string, o: EvaluationInputs, evaluation: Omit<EvaluateInput, 'snapshot'>, diagnostics: readonly Diagnostic[]): Promise<Snapshot> {
-  const load = { cwd };
-  const stream = o.stream ?? (await inputBytes(o.snapshot, load)) > STREAM_AUTO_BYTES;
-  if (!stream || diagnostics.some((d) => d.severity === 'error')) return loadSnapshot(o.snapshot, load);
+  if (!(await streams(cwd, o.snapshot, o.stream, diagnostics))) return loadSnapshot(o.snapshot, { cwd });
   const plan = planEvaluation(evaluation, evaluation.now!);
-  return (await streamSnapshot(o.snapshot, { plan, load })).snapshot;
+  return (await streamSnapshot(o.snapshot, { plan, load: { cwd } })).snapshot;
+}
+
+/** Is the snapshot streamed: --stream / --no-stream, else by size; not when the policies already have errors. */
+export async function streams(cwd: string, inputs: readonly string[], stream: boolean | undefined, diagnostics: readonly Diagnostic[]): Promise<boolean> {
+  if (diagnostics.some((d) => d.severity === 'error')) return false;
+  return stream ?? (await inputBytes(inputs, { cwd })) > STREAM_AUTO_BYTES;
 }
 
 export function progressReporter(host: CommandContext['host']): (text: string) => void {

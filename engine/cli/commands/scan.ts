@@ -11,8 +11,8 @@ import {
 } from '../../index.js';
 import { wantsColour } from '../host.js';
 import { EXIT, formatProblem, isInputError } from '../problems.js';
-import { canonicalInstant, STREAM_AUTO_BYTES } from './evaluate.js';
-import { inputBytes, planEvaluation, streamSnapshot, unitePlans } from '../../scale/index.js';
+import { canonicalInstant, STREAM_AUTO_BYTES, streams } from './evaluate.js';
+import { planEvaluation, streamSnapshot, unitePlans } from '../../scale/index.js';
 import type { Snapshot } from '../../load/snapshot.js';
 import { scanEvaluations, SCANNER_READS } from '../../scanner/index.js';
 import type { CommandContext, CommandSpec } from './types.js';
@@ -75,13 +75,12 @@ function fail(ctx: CommandContext, problems: readonly Diagnostic[]): number {
  * evaluation the scan may run reads, and what the scan reads itself (SCANNER_READS) — the same report.
  */
 async function readScanSnapshot(cwd: string, inputs: string[], stream: boolean | undefined, scanning: Omit<ScanInput, 'snapshot'>, diagnostics: readonly Diagnostic[]): Promise<Snapshot> {
-  const load = { cwd };
-  if (!(stream ?? (await inputBytes(inputs, load)) > STREAM_AUTO_BYTES) || diagnostics.some((d) => d.severity === 'error')) return loadSnapshot(inputs, load);
+  if (!(await streams(cwd, inputs, stream, diagnostics))) return loadSnapshot(inputs, { cwd });
   const plan = unitePlans(
     scanEvaluations(scanning).map((e) => planEvaluation(e, scanning.now)),
     { types: [...SCANNER_READS.keys()], paths: SCANNER_READS },
   );
-  return (await streamSnapshot(inputs, { plan, load })).snapshot;
+  return (await streamSnapshot(inputs, { plan, load: { cwd } })).snapshot;
 }
 
 async function runScan(ctx: CommandContext, raw: Record<string, unknown>, snapshotArgs: string[]): Promise<number> {
