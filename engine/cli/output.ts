@@ -18,3 +18,24 @@ export async function writeFilesUnder(host: Host, folder: string, files: readonl
     await host.writeFile(target, f.content);
   }
 }
+
+/** A report format as the CLI writes it: one string, or the same text in pieces when the format can give them. */
+export interface ReportFormat<R, O> {
+  format(report: R, options?: O): string;
+  chunks?(report: R, options?: O): Iterable<string>;
+}
+
+/** A rendered report: its text, or its pieces (a report may be longer than a string can be: ≈ 2.5 GB at 10^6). */
+export type RenderedReport = { text: string } | { chunks: Iterable<string> };
+
+/** In pieces when both the format and the host can (the pieces are made as they are written), else one string. */
+export function renderReport<R, O>(host: Host, format: ReportFormat<R, O>, report: R, options: O): RenderedReport {
+  return format.chunks !== undefined && host.writeChunks !== undefined ? { chunks: format.chunks(report, options) } : { text: format.format(report, options) };
+}
+
+/** Writes a rendered report to `file` (relative to cwd), or to stdout when `file` is undefined. */
+export async function writeReport(host: Host, file: string | undefined, rendered: RenderedReport): Promise<void> {
+  if ('chunks' in rendered) await host.writeChunks!(file, rendered.chunks);
+  else if (file !== undefined) await host.writeFile(file, rendered.text);
+  else host.stdout(rendered.text);
+}

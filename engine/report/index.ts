@@ -1,6 +1,7 @@
 // report/: output formats of a ComplianceReport — the one REPORTERS registry (table, json, markdown, sarif, junit).
 import type { ComplianceReport } from '../model/index.js';
-import { formatJson, jsonChunks } from './json.js';
+import { formatJson } from './json.js';
+import { jsonDocumentChunks } from './json-chunks.js';
 import { formatJunit, junitChunks } from './junit.js';
 import { formatMarkdown } from './markdown.js';
 import { formatSarif, sarifChunks } from './sarif.js';
@@ -14,7 +15,7 @@ export { escapeCell } from './markdown.js';
 
 export const REPORTERS: readonly Reporter[] = Object.freeze([
   { name: 'table', doc: 'readable terminal table: findings by assignment, then roll-ups', extension: 'txt', format: formatTable },
-  { name: 'json', doc: 'the full ComplianceReport as JSON (stable bytes)', extension: 'json', format: (r: ComplianceReport) => formatJson(r), chunks: (r: ComplianceReport) => jsonChunks(r) },
+  { name: 'json', doc: 'the full ComplianceReport as JSON (stable bytes)', extension: 'json', format: (r: ComplianceReport) => formatJson(r), chunks: (r: ComplianceReport) => jsonDocumentChunks(r) },
   { name: 'markdown', doc: 'a pull-request comment: summary table and non-compliant resources', extension: 'md', format: formatMarkdown },
   { name: 'sarif', doc: 'SARIF 2.1.0 for GitHub code scanning', extension: 'sarif', format: formatSarif, chunks: sarifChunks },
   { name: 'junit', doc: 'JUnit XML for Azure DevOps / Jenkins test results', extension: 'xml', format: formatJunit, chunks: junitChunks },

@@ -41,6 +41,12 @@ export function* prettyJsonChunks(value: unknown, indent = ''): Generator<string
   yield `${indent}}`;
 }
 
+/** A JSON document's text in pieces: `${JSON.stringify(value, null, 2)}\n`, as the json-based formats write it. */
+export function* jsonDocumentChunks(value: unknown): Generator<string> {
+  yield* prettyJsonChunks(value);
+  yield '\n';
+}
+
 function holdsLargeArray(value: unknown, depth: number): boolean {
   if (value === null || typeof value !== 'object') return false;
   if (Array.isArray(value)) {

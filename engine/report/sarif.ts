@@ -7,7 +7,7 @@
 //     id as a logical location; message = the first reason;
 //   - report diagnostics become the invocation's toolExecutionNotifications.
 // Deterministic: rules sorted by id, results in report order, fingerprints are hashes of the record's identity.
-import { prettyJsonChunks } from './json-chunks.js';
+import { jsonDocumentChunks } from './json-chunks.js';
 import { createHash } from 'node:crypto';
 import type { Diagnostic, SourceLocation } from '../diagnostics/index.js';
 import type { ComplianceRecord, ComplianceReport, SourceRef } from '../model/index.js';
@@ -138,7 +138,6 @@ export function formatSarif(report: ComplianceReport, options: ReportFormatOptio
 }
 
 /** formatSarif's text in pieces (the same bytes), for logs longer than one string can be. */
-export function* sarifChunks(report: ComplianceReport, options: ReportFormatOptions = {}): Generator<string> {
-  yield* prettyJsonChunks(buildSarif(report, options));
-  yield '\n';
+export function sarifChunks(report: ComplianceReport, options: ReportFormatOptions = {}): Iterable<string> {
+  return jsonDocumentChunks(buildSarif(report, options));
 }

@@ -8,6 +8,7 @@ import {
 import { inputBytes, planEvaluation, streamSnapshot } from '../../scale/index.js';
 import type { Snapshot } from '../../load/snapshot.js';
 import { wantsColour } from '../host.js';
+import { renderReport, writeReport } from '../output.js';
 import { EXIT, formatProblem, isInputError } from '../problems.js';
 import type { CommandContext, CommandSpec } from './types.js';
 
@@ -187,20 +188,16 @@ async function runEvaluate(ctx: CommandContext, raw: Record<string, unknown>): P
     toolVersion: ctx.version,
     definitions: describeDefinitions(definitions.map((d) => d.document)),
   };
-  // Formats that can are written in pieces: at 10^6 resources the JSON report is longer than a string can be.
-  const chunks = reporter.chunks !== undefined && host.writeChunks !== undefined ? reporter.chunks(report, formatOptions) : undefined;
+  const rendered = renderReport(host, reporter, report, formatOptions);
   if (o.output !== undefined) {
     try {
-      if (chunks !== undefined) await host.writeChunks!(o.output, chunks);
-      else await host.writeFile(o.output, reporter.format(report, formatOptions));
+      await writeReport(host, o.output, rendered);
     } catch (e) {
       return fail(ctx, [diagnostic('cli.write-failed', { file: o.output, reason: (e as Error).message })]);
     }
     progress(`wrote ${o.output} (${report.results.length} results)`);
-  } else if (chunks !== undefined) {
-    await host.writeChunks!(undefined, chunks);
   } else {
-    host.stdout(reporter.format(report, formatOptions));
+    await writeReport(host, undefined, rendered);
   }
   return reportFails(report, o.failOn) ? EXIT.findings : EXIT.ok;
 }

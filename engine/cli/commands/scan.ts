@@ -17,7 +17,7 @@ import type { Snapshot } from '../../load/snapshot.js';
 import { scanEvaluations, SCANNER_READS } from '../../scanner/index.js';
 import type { CommandContext, CommandSpec } from './types.js';
 import { packageRoot } from '../../load/package-root.js';
-import { writeFilesUnder } from '../output.js';
+import { renderReport, writeFilesUnder, writeReport } from '../output.js';
 
 /** The demo estate and the pack, relative to the package root. */
 export const DEMO_ESTATE = 'fixtures/estates/contoso';
@@ -154,26 +154,20 @@ async function runScan(ctx: CommandContext, raw: Record<string, unknown>, snapsh
     return fail(ctx, all.filter((d) => isInputError(d) || d.code.startsWith('scan.') || d.severity === 'warning'));
   }
 
-  // ── output: everything is rendered before anything is written (json in pieces: it may be longer than a string) ──
-  const formatOptions = { color: o.output === undefined && format!.name === 'text' && wantsColour(host) };
-  const chunks = format!.chunks !== undefined && host.writeChunks !== undefined ? format!.chunks(report, formatOptions) : undefined;
-  const text = chunks === undefined ? format!.format(report, formatOptions) : undefined;
+  // ── output: everything is rendered before anything is written (json is made in pieces as it is written) ──────
+  const rendered = renderReport(host, format!, report, { color: o.output === undefined && format!.name === 'text' && wantsColour(host) });
   const files = o.out === undefined ? [] : scanRemediationFiles(getScanPlan(report) ?? { tasks: [], deployments: [], errors: [] });
   for (const d of all) if (d.severity === 'warning') host.stderr(formatProblem(d));
   try {
     if (o.out !== undefined) await writeFilesUnder(host, o.out, files);
     if (o.output !== undefined) {
       await mkdir(path.dirname(path.resolve(host.cwd, o.output)), { recursive: true });
-      if (chunks !== undefined) await host.writeChunks!(o.output, chunks);
-      else await host.writeFile(o.output, text!);
+      await writeReport(host, o.output, rendered);
     }
   } catch (e) {
     return fail(ctx, [diagnostic('cli.write-failed', { file: o.output ?? o.out ?? '', reason: (e as Error).message })]);
   }
-  if (o.output === undefined) {
-    if (chunks !== undefined) await host.writeChunks!(undefined, chunks);
-    else host.stdout(text!);
-  }
+  if (o.output === undefined) await writeReport(host, undefined, rendered);
   if (host.stderrIsTTY ?? host.isTTY) {
     if (o.output !== undefined) host.stderr(`dine: wrote ${o.output}\n`);
     if (o.out !== undefined) host.stderr(`dine: wrote ${files.length} remediation files to ${o.out}\n`);

@@ -1,7 +1,8 @@
 // report/scan/: the scan report renderers — text (terminal), json, markdown and a self-contained HTML page — in one SCAN_FORMATS registry.
 import type { ScanReport } from '../../scanner/index.js';
 import { formatScanHtml } from './html.js';
-import { formatScanJson, scanJsonChunks } from './json.js';
+import { formatScanJson } from './json.js';
+import { jsonDocumentChunks } from '../json-chunks.js';
 import { formatScanMarkdown } from './markdown.js';
 import { formatScanText } from './text.js';
 
@@ -26,7 +27,7 @@ export interface ScanFormat {
 
 export const SCAN_FORMATS: readonly ScanFormat[] = Object.freeze([
   { name: 'text', doc: 'terminal report: the three groups, reasons, what to do on each Unhealthy machine, counts per scope', extension: 'txt', format: (r: ScanReport, o: ScanFormatOptions = {}) => formatScanText(r, o.color !== undefined ? { color: o.color } : {}) },
-  { name: 'json', doc: 'the full ScanReport (stable bytes)', extension: 'json', format: (r: ScanReport) => formatScanJson(r), chunks: (r: ScanReport) => scanJsonChunks(r) },
+  { name: 'json', doc: 'the full ScanReport (stable bytes)', extension: 'json', format: (r: ScanReport) => formatScanJson(r), chunks: (r: ScanReport) => jsonDocumentChunks(r) },
   { name: 'markdown', doc: 'a document or pull-request comment', extension: 'md', format: (r: ScanReport) => formatScanMarkdown(r) },
   { name: 'html', doc: 'one self-contained page with inline SVG charts (no script, no external assets)', extension: 'html', format: (r: ScanReport) => formatScanHtml(r) },
 ].map((f) => Object.freeze(f)) as ScanFormat[]);
