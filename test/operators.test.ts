@@ -18,7 +18,6 @@ import {
   compileWildcard,
   compileMatchPattern,
   type OperatorOptions,
-  type OperatorSpec,
 } from '../engine/operators/index.js';
 
 // dist/test/operators.test.js → repo root is two levels up.

@@ -6,7 +6,7 @@
 // keys (which JSON.parse silently resolves to the last). The `yaml` package parses JSON too, but measured ~600 ms
 // per MB against JSON.parse's ~7 ms and it accepts non-JSON (`{"a":1 "b":2}`), so it is used for YAML only.
 // YAML: the `yaml` package's Document API with a LineCounter; positions come from its node ranges.
-import { LineCounter, parseAllDocuments, isAlias, isMap, isPair, isScalar, isSeq, type Node as YamlNode } from 'yaml';
+import { parseAllDocuments, isAlias, isMap, isPair, isScalar, isSeq, type Node as YamlNode } from 'yaml';
 import { diagnostic, joinPointer, parsePointer, type Diagnostic, type SourceLocation } from '../diagnostics/index.js';
 
 export type SourceFormat = 'json' | 'yaml';

@@ -60,7 +60,6 @@ export const ARC_TYPE = 'microsoft.hybridcompute/machines';
 const ASSESSMENT_TYPE = 'microsoft.security/assessments';
 const PRICING_TYPE = 'microsoft.security/pricings';
 const SCANNER_TYPE = 'microsoft.security/servervulnerabilityassessments';
-const SUBSCRIPTION_TYPE = 'microsoft.resources/subscriptions';
 export const CONNECTOR_TAG = 'MDFCSecurityConnector';
 
 export const DINE_VM_POLICY = 'dine-va-deploy-vm';

@@ -9,7 +9,7 @@
 //   node dist/test/bench/run.js [--sizes 10k,100k,1m] [--repeat N] [--modes stream-1,stream-N,memory]
 // Figures are printed; nothing is asserted (speed is measured here, never in tests).
 import { spawnSync } from 'node:child_process';
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';

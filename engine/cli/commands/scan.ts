@@ -6,7 +6,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { Option, type Command } from 'commander';
 import {
-  diagnostic, formatScan, getScanPlan, loadPolicyDocuments, loadSnapshot, PolicyError, scanEstate, scanRemediationFiles, SCAN_FORMATS, VA_TYPES,
+  diagnostic, getScanPlan, loadPolicyDocuments, loadSnapshot, PolicyError, scanEstate, scanRemediationFiles, SCAN_FORMATS, VA_TYPES,
   type Diagnostic, type PolicyDocumentEntry, type ScanInput, type ScanReport, type VaType,
 } from '../../index.js';
 import { wantsColour } from '../host.js';
