@@ -3,7 +3,10 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { evaluate, loadSnapshot } from '../engine/index.js';
-import { attachmentOf } from '../engine/effects/existence.js';
+import { attachmentOf, RelatedIndex } from '../engine/effects/existence.js';
+import { isDiagnostic } from '../engine/scope/resource-id.js';
+import { toResourceView } from '../engine/scope/view.js';
+import type { ResourceView } from '../engine/model/index.js';
 import { compareRecords } from '../engine/evaluate/records.js';
 import { summarizeInHierarchy } from '../engine/evaluate/rollup.js';
 import { compareIdsIgnoringCase } from '../engine/scope/resource-id.js';
@@ -38,6 +41,23 @@ test('compareIdsIgnoringCase orders as comparing the lower-cased ids', () => {
 test('idHash of an id equals idHash of its lower-cased form', () => {
   for (const id of IDS) assert.is(idHash(id), idHash(id.toLowerCase()), id);
   assert.is.not(idHash('/subscriptions/a/resourceGroups/x'), idHash('/subscriptions/a/resourceGroups/y'));
+  // Two units per step: odd lengths, a non-ASCII unit in either place of a pair, and the last unit all count.
+  for (const s of ['/A', '/Ab', '/ÄB/c', '/x/Ä', '/x/ÄÖ', 'Z'])
+    assert.is(idHash(s), idHash(s.toLowerCase()), s);
+  const distinct = new Set(['/a', '/b', '/ab', '/ba', '/abc', '/abd', '/a/b', '/a/c', '/ä', '/ö'].map(idHash));
+  assert.is(distinct.size, 10);
+});
+
+test('idHash: no collisions among 200,000 generated ids, and slots (low 30 bits) nearly unique', () => {
+  const hashes = new Set<number>();
+  const slots = new Set<number>();
+  for (let i = 0; i < 200000; i++) {
+    const h = idHash(`/subscriptions/${(i % 97).toString(16).padStart(8, '0')}-0000/resourceGroups/rg-${i % 13}/providers/Microsoft.Compute/virtualMachines/vm-${i}`);
+    hashes.add(h);
+    slots.add(h % 0x40000000);
+  }
+  assert.is(hashes.size, 200000);
+  assert.ok(slots.size > 199900, `${slots.size} distinct slots`);
 });
 
 test('sortByIdIgnoringCase orders as compareIdsIgnoringCase does: containers, prefixes of names, case, non-ASCII', () => {
@@ -92,6 +112,31 @@ test('attachmentOf: children, extensions and containers, found in the id as writ
     parent: '/providers/Microsoft.Management/managementGroups/mg',
     extendsResource: true,
   });
+});
+
+test('RelatedIndex: the last answer is reused only for the same question, and an added resource is seen', () => {
+  const vm = toResourceView({ id: '/subscriptions/S/resourceGroups/RG/providers/Microsoft.Compute/virtualMachines/VM', type: 'Microsoft.Compute/virtualMachines', name: 'VM', location: 'westeurope' });
+  const other = toResourceView({ id: '/subscriptions/S/resourceGroups/RG/providers/Microsoft.Compute/virtualMachines/VM2', type: 'Microsoft.Compute/virtualMachines', name: 'VM2', location: 'westeurope' });
+  if (isDiagnostic(vm) || isDiagnostic(other)) throw new Error('views');
+  const assessment = (parent: string, name: string) => {
+    const v = toResourceView({ id: `${parent.toUpperCase()}/providers/Microsoft.Security/assessments/${name}`, type: 'Microsoft.Security/assessments', name });
+    if (isDiagnostic(v)) throw new Error('view');
+    return v;
+  };
+  const index = new RelatedIndex([assessment(vm.id, 'a1'), assessment(vm.id, 'a2')]);
+  const ask = (primary: ResourceView, name?: string) =>
+    index.find({ type: 'Microsoft.Security/assessments', primary, existenceScope: 'resourceGroup', ...(name !== undefined ? { name } : {}) }).map((v) => v.name);
+  assert.equal(ask(vm, 'a1'), ['a1']);
+  assert.equal(ask(vm, 'a1'), ['a1']);
+  assert.equal(ask(vm, 'a2'), ['a2']);
+  assert.equal(ask(vm), ['a1', 'a2']);
+  assert.equal(ask(other), []);
+  index.add(assessment(other.id, 'a1'));
+  assert.equal(ask(other), ['a1']);
+  assert.equal(ask(other, 'a1'), ['a1']);
+  index.add(assessment(other.id, 'a3'));
+  assert.equal(ask(other, 'a1'), ['a1']);
+  assert.equal(ask(other), ['a1', 'a3']);
 });
 
 test('records come out in report order, and the roll-ups do not depend on the order of the records', async () => {
