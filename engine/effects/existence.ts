@@ -105,9 +105,10 @@ function slotOf(id: string): number {
   return idHash(id) % 0x40000000;
 }
 
-/** `id` starts with `parent` (ignoring case) followed by '/'. */
+/** `id` starts with `parent` (ignoring case) followed by '/'. Exports spell an id alike throughout: the native
+ * comparison decides first, the case-folding one only when it fails. */
 function continues(id: string, parent: string): boolean {
-  return id.length > parent.length && id.charCodeAt(parent.length) === 47 && startsWithIgnoringCase(id, parent);
+  return id.length > parent.length && id.charCodeAt(parent.length) === 47 && (id.startsWith(parent) || startsWithIgnoringCase(id, parent));
 }
 
 /** The placements of one related type, built the first time the type is looked up. */
@@ -158,6 +159,8 @@ export class RelatedIndex implements RelatedLookup {
   /** The last evaluated resource looked up and its slot: its IfNotExists members look it up in turn. */
   private lastPrimary: string | undefined;
   private lastSlot = 0;
+  private lastQuery: RelatedQuery | undefined;
+  private lastFound: readonly ResourceView[] = EMPTY;
 
   constructor(resources: Iterable<ResourceView>) {
     for (const r of resources) this.add(r);
@@ -168,6 +171,7 @@ export class RelatedIndex implements RelatedLookup {
     if (list === undefined) this.byType.set(view.typeLower, [view]);
     else list.push(view);
     this.indexes.delete(view.typeLower);
+    this.lastQuery = undefined;
   }
 
   knows(type: string): boolean {
@@ -185,6 +189,26 @@ export class RelatedIndex implements RelatedLookup {
   }
 
   find(q: RelatedQuery): readonly ResourceView[] {
+    // Members of one initiative often ask the same question about the same resource (two built-ins look up the
+    // same assessment): the last answer is kept.
+    const last = this.lastQuery;
+    if (
+      last !== undefined &&
+      last.primary === q.primary &&
+      last.type === q.type &&
+      last.name === q.name &&
+      last.existenceScope === q.existenceScope &&
+      last.resourceGroupName === q.resourceGroupName
+    ) {
+      return this.lastFound;
+    }
+    const found = this.lookUp(q);
+    this.lastQuery = { ...q };
+    this.lastFound = found;
+    return found;
+  }
+
+  private lookUp(q: RelatedQuery): readonly ResourceView[] {
     let type = this.typesLower.get(q.type);
     if (type === undefined) {
       type = q.type.toLowerCase();
