@@ -40,10 +40,17 @@ export function renderReason(entry: TraceEntry, polarity: Polarity): Reason {
 /**
  * Reasons whose every part is a string, number, boolean or null recur across resources (the same condition failing
  * on the same value: "status.code is Unhealthy"), so one frozen object serves them all; the cache is bounded,
- * values that differ per resource (names, ids) simply stop being cached past the bound.
+ * values that differ per resource (names, ids) simply stop being cached past the bound. The cache is a tree of maps
+ * keyed by each part in turn (Map keys keep 1 and "1" apart, and strings carry their hash): no key string is built
+ * per reason, which cost more than the rest of rendering.
  */
-const SHARED = new Map<string, Reason>();
+type Level = Map<unknown, Level | Reason>;
+const SHARED: Level = new Map();
 const MAX_SHARED = 8192;
+let sharedCount = 0;
+const MISSING_VALUE = Symbol('missing');
+const KEY_PARTS = 10;
+const keyParts: unknown[] = new Array(KEY_PARTS);
 
 function isScalar(v: unknown): v is string | number | boolean | null {
   return v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean';
@@ -51,12 +58,33 @@ function isScalar(v: unknown): v is string | number | boolean | null {
 
 function sharedReason(entry: TraceEntry, polarity: Polarity): Reason {
   if (!isScalar(entry.target) || (!entry.missing && !isScalar(entry.value)) || (typeof entry.value === 'string' && entry.value.length > 256)) return renderReason(entry, polarity);
-  // typeof keeps 1 and "1" apart; the pointer places the condition in its rule (the expression and operator with it).
-  const key = `${polarity}\u0000${entry.pointer}\u0000${entry.expressionKind}\u0000${entry.expression}\u0000${entry.operator}\u0000${entry.negated}\u0000${entry.result}\u0000${entry.path ?? ''}\u0000${entry.missing ? 'missing' : `${typeof entry.value}:${String(entry.value)}`}\u0000${typeof entry.target}:${String(entry.target)}`;
-  const hit = SHARED.get(key);
+  // The pointer places the condition in its rule (the expression and operator with it).
+  keyParts[0] = polarity;
+  keyParts[1] = entry.pointer;
+  keyParts[2] = entry.expressionKind;
+  keyParts[3] = entry.expression;
+  keyParts[4] = entry.operator;
+  keyParts[5] = entry.negated;
+  keyParts[6] = entry.result;
+  keyParts[7] = entry.path;
+  keyParts[8] = entry.missing ? MISSING_VALUE : entry.value;
+  keyParts[9] = entry.target;
+  let level = SHARED;
+  for (let i = 0; i < KEY_PARTS - 1; i++) {
+    let next = level.get(keyParts[i]) as Level | undefined;
+    if (next === undefined) {
+      if (sharedCount >= MAX_SHARED) return Object.freeze(renderReason(entry, polarity));
+      level.set(keyParts[i], (next = new Map()));
+    }
+    level = next;
+  }
+  const hit = level.get(keyParts[KEY_PARTS - 1]) as Reason | undefined;
   if (hit !== undefined) return hit;
   const reason = Object.freeze(renderReason(entry, polarity));
-  if (SHARED.size < MAX_SHARED) SHARED.set(key, reason);
+  if (sharedCount < MAX_SHARED) {
+    level.set(keyParts[KEY_PARTS - 1], reason);
+    sharedCount++;
+  }
   return reason;
 }
 

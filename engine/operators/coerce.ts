@@ -45,7 +45,7 @@ export function foldCase(s: string): string {
 
 /** Removes every space and folds case: `East US 2` → `eastus2`. */
 export function normalizeLocationString(s: string): string {
-  return s.split(' ').join('').toLowerCase();
+  return (s.indexOf(' ') === -1 ? s : s.replaceAll(' ', '')).toLowerCase();
 }
 
 /** The case-insensitive comparison key of a string under the options. */
