@@ -195,6 +195,24 @@ function splitAliasName(alias: string): [string, string] | undefined {
  * (contain '/'), and in lenient mode plain property paths. Never throws.
  */
 export function resolveField(field: string, options: ResolveFieldOptions): ResolveFieldResult {
+  // One FieldRef per (catalogue, options, text): policies that read the same field share its path cache and the
+  // readers' per-view memo (engine/compile/fields.ts).
+  let byText = RESOLVED.get(options.catalogue);
+  if (byText === undefined) RESOLVED.set(options.catalogue, (byText = new Map()));
+  const key = `${options.strict ? 1 : 0}${options.lenient ? 1 : 0}${field}`;
+  let res = byText.get(key);
+  if (res === undefined) {
+    res = resolveFieldOnce(field, options);
+    if (byText.size < MAX_RESOLVED) byText.set(key, res);
+  }
+  return res;
+}
+
+const RESOLVED = new WeakMap<AliasCatalogue, Map<string, ResolveFieldResult>>();
+/** Field names computed at run time (field() with an expression) could be many: the cache stops growing here. */
+const MAX_RESOLVED = 65536;
+
+function resolveFieldOnce(field: string, options: ResolveFieldOptions): ResolveFieldResult {
   if (typeof field !== 'string' || field === '') return invalid(String(field), 'the field is empty');
   const lower = field.toLowerCase();
 

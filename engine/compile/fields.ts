@@ -82,14 +82,42 @@ function remainderCache(ref: FieldRef, counted: FieldRef): (view: ResourceView) 
   };
 }
 
+/**
+ * The last view a field was read on, and the value: the conditions of a rule (and of an initiative's members, which
+ * share FieldRefs) read the same field of the same resource again and again (a support matrix reads the image
+ * publisher in every branch). A read is a function of the view alone (views do not change).
+ */
+interface ReadMemo {
+  view: ResourceView | undefined;
+  value: unknown;
+}
+
+const MEMOS = new WeakMap<FieldRef, ReadMemo>();
+
+function memoOf(ref: FieldRef): ReadMemo {
+  let memo = MEMOS.get(ref);
+  if (memo === undefined) MEMOS.set(ref, (memo = { view: undefined, value: undefined }));
+  return memo;
+}
+
 export function compileFieldReader(ref: FieldRef, env: CompileEnv, target: FieldTarget = env.target): FieldReader {
   const binding = bindingFor(ref, env);
   if (binding === undefined || binding.ref === undefined || binding.target !== target) {
     const collection = ref.wildcard;
+    const memo = memoOf(ref);
     return {
       ref,
       collection,
-      read: collection ? (rt) => selectField(ref, targetView(rt, target)) : (rt) => readField(ref, targetView(rt, target)),
+      read: collection
+        ? (rt) => selectField(ref, targetView(rt, target))
+        : (rt) => {
+            const view = targetView(rt, target);
+            if (memo.view === view) return memo.value;
+            const value = readField(ref, view);
+            memo.view = view;
+            memo.value = value;
+            return value;
+          },
       pathOf: (rt) => ref.displayPath(targetView(rt, target)) ?? ref.text,
     };
   }

@@ -5,7 +5,8 @@ export type RawResource = Record<string, unknown>;
 
 /**
  * A resource prepared once per snapshot (never per policy): its id parsed and the root fields that
- * policies read most, so evaluation does no string work on them.
+ * policies read most, so evaluation does no string work on them. A view and its `raw` are not changed after it is
+ * made (views are frozen): field reads are remembered per view, so a changed resource needs a new view.
  */
 export interface ResourceView {
   readonly raw: RawResource;
