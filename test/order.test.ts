@@ -2,7 +2,7 @@
 // index's attachment, records produced in report order, and roll-ups that do not depend on the records' order.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { evaluate, loadSnapshot } from '../engine/index.js';
+import { compilePolicy, evaluate, evaluateResource, loadSnapshot } from '../engine/index.js';
 import { attachmentOf, RelatedIndex } from '../engine/effects/existence.js';
 import { isDiagnostic } from '../engine/scope/resource-id.js';
 import { toResourceView } from '../engine/scope/view.js';
@@ -137,6 +137,21 @@ test('RelatedIndex: the last answer is reused only for the same question, and an
   index.add(assessment(other.id, 'a3'));
   assert.equal(ask(other, 'a1'), ['a1']);
   assert.equal(ask(other), ['a1', 'a3']);
+});
+
+test('field reads are remembered per view only: alternating views of the same id read their own values', () => {
+  const policy = compilePolicy({
+    properties: { mode: 'All', policyRule: { if: { allOf: [{ field: 'Microsoft.Compute/virtualMachines/storageProfile.osDisk.osType', equals: 'Linux' }, { field: 'Microsoft.Compute/virtualMachines/storageProfile.osDisk.osType', notEquals: 'Windows' }] }, then: { effect: 'audit' } } },
+  });
+  const vm = (osType: string) => {
+    const v = toResourceView({ id: '/subscriptions/S/resourceGroups/RG/providers/Microsoft.Compute/virtualMachines/VM', type: 'Microsoft.Compute/virtualMachines', name: 'VM', location: 'westeurope', properties: { storageProfile: { osDisk: { osType } } } });
+    if (isDiagnostic(v)) throw new Error('view');
+    return v;
+  };
+  const linux = vm('Linux');
+  const windows = vm('Windows');
+  const states = [linux, windows, linux, vm('Windows'), vm('Linux')].map((v) => evaluateResource(policy, v).complianceState);
+  assert.equal(states, ['NonCompliant', 'Compliant', 'NonCompliant', 'Compliant', 'NonCompliant']);
 });
 
 test('records come out in report order, and the roll-ups do not depend on the order of the records', async () => {
