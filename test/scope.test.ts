@@ -157,7 +157,11 @@ ids('the fast path for /subscriptions/…/resourceGroups/…/providers/ns/type/n
   const subs = ['/subscriptions/S1', '/SUBSCRIPTIONS/s1', '/subscriptions', '/subscriptions/ s1', '/subscription/S1', ''];
   const rgs = ['/resourceGroups/rg-1', '/RESOURCEGROUPS/Rg.1', '/resourceGroups/rg ', '/resourceGroups/..', '/resourceGroups/', '', '/resourceGroups'];
   const providers = ['/providers/Microsoft.Compute', '/PROVIDERS/microsoft.compute', '/providers/providers', '/providers', '/providers/Ns/'];
-  const pairs = ['/virtualMachines/vm1', '/virtualMachines/vm1/extensions/e1', '/virtualMachines/providers', '/providers/vm1', '/virtualMachines', '/virtualMachines/vm\u00a0', '/virtualMachines/v?m', '/virtualMachines/v#m', '/virtualMachines/v\\m', '/virtualMachines/v\u0001m', '/virtualMachines/.', '/virtualMachines/vm1/', '/virtualMachines/\u212Aelvin', '/virtualMachines/İ', '/virtualMachines/vm1/providers/Microsoft.Security/assessments/a1', '/virtualMachines/vm1//x', '/t/n/t2/n2/t3/n3'];
+  const pairs = ['/virtualMachines/vm1', '/virtualMachines/vm1/extensions/e1', '/virtualMachines/providers', '/providers/vm1', '/virtualMachines', '/virtualMachines/vm\u00a0', '/virtualMachines/v?m', '/virtualMachines/v#m', '/virtualMachines/v\\m', '/virtualMachines/v\u0001m', '/virtualMachines/.', '/virtualMachines/vm1/', '/virtualMachines/\u212Aelvin', '/virtualMachines/İ', '/virtualMachines/vm1/providers/Microsoft.Security/assessments/a1', '/virtualMachines/vm1//x', '/t/n/t2/n2/t3/n3',
+    // extension resources (an assessment on a machine), and each way their provider segment may be malformed
+    '/virtualMachines/vm1/PROVIDERS/Microsoft.Security/assessments/a1/subAssessments/s1', '/virtualMachines/vm1/providers/Microsoft.Security',
+    '/virtualMachines/vm1/providers/Microsoft.Security/assessments', '/virtualMachines/vm1/providers/providers/x/y', '/virtualMachines/vm1/providers/Ns/providers/y',
+    '/virtualMachines/vm1/providers/ns/t/n/providers/ns2/t2/n2', '/virtualMachines/vm1/providers/ns/t/ ', '/virtualMachines/vm1/providers/ns/t/n/..', '/virtualMachines/vm1/providers'];
   let fast = 0;
   let checked = 0;
   for (const s of subs) for (const g of rgs) for (const p of providers) for (const t of pairs) {

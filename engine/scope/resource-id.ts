@@ -132,54 +132,63 @@ export function parseResourceId(id: string): ParseResult {
   return parseCommonResourceId(id) ?? parseAnyResourceId(id);
 }
 
-/**
- * What makes an id other than plain: a forbidden character, an empty, '.' or '..' segment, a trailing '/', or
- * whitespace at either end of a segment (\s is exactly what String.prototype.trim removes).
- */
-const UNUSUAL = /[\x00-\x1f\x7f?#\\]|\/\/|\/\.\.?(?:\/|$)|\/$|\s\/|\/\s|\s$/;
+/** Characters no id may hold (the general parser words the diagnostic). A plain class: one fast scan of the id. */
+const FORBIDDEN = /[\x00-\x1f\x7f?#\\]/;
 
 /**
- * The commonest id, `/subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}/{name}[/{type}/{name}]…` (one
- * provider segment), parsed without splitting it: the same object parseAnyResourceId gives. undefined for any other
- * id, valid or not: the general parser decides it (and words its diagnostic).
+ * The commonest ids, `/subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}/{name}[/{type}/{name}]…`,
+ * optionally extended (`…/providers/{ns}/{type}/{name}…` again: assessments on machines), parsed without splitting
+ * them: the same object parseAnyResourceId gives. undefined for any other id, valid or not (a forbidden character,
+ * an empty, '.' or '..' segment, whitespace at a segment's end, another shape): the general parser decides it and
+ * words its diagnostic.
  */
 export function parseCommonResourceId(id: string): ParsedResourceId | undefined {
-  if (typeof id !== 'string' || id.length > MAX_RESOURCE_ID_LENGTH || id.charCodeAt(0) !== 47 || UNUSUAL.test(id)) return undefined;
+  if (typeof id !== 'string' || id.length > MAX_RESOURCE_ID_LENGTH || id.charCodeAt(0) !== 47 || FORBIDDEN.test(id)) return undefined;
   // Segment k is id.slice(starts[k], ends[k]).
   const starts: number[] = [];
   const ends: number[] = [];
   for (let at = 0; at !== -1; ) {
     const next = id.indexOf('/', at + 1);
-    starts.push(at + 1);
-    ends.push(next === -1 ? id.length : next);
+    const from = at + 1;
+    const to = next === -1 ? id.length : next;
+    if (to === from || isTrimmed(id.charCodeAt(from)) || isTrimmed(id.charCodeAt(to - 1))) return undefined;
+    if (id.charCodeAt(from) === 46 && (to - from === 1 || (to - from === 2 && id.charCodeAt(from + 1) === 46))) return undefined;
+    starts.push(from);
+    ends.push(to);
     at = next;
   }
   const n = starts.length;
   const seg = (k: number): string => id.slice(starts[k], ends[k]);
   const is = (k: number, lower: string): boolean => ends[k]! - starts[k]! === lower.length && eq(seg(k), lower);
-  if (n < 8 || n % 2 !== 0 || !is(0, 'subscriptions') || !is(2, 'resourcegroups') || !is(4, 'providers') || is(5, 'providers')) return undefined;
-  for (let k = 6; k < n; k += 2) if (is(k, 'providers')) return undefined;
-  const subscriptionId = seg(1);
-  const resourceGroup = seg(3);
-  const namespace = seg(5);
-  const types: string[] = [];
-  const names: string[] = [];
+  if (n < 8 || n % 2 !== 0 || !is(0, 'subscriptions') || !is(2, 'resourcegroups') || !is(4, 'providers')) return undefined;
   const scopes: string[] = [id.slice(0, ends[1]), id.slice(0, ends[3])];
-  for (let k = 6; k < n; k += 2) {
-    types.push(seg(k));
-    names.push(seg(k + 1));
-    scopes.push(k + 1 === n - 1 ? id : id.slice(0, ends[k + 1]));
+  const providers: ProviderSegment[] = [];
+  // Provider segments: providers/{ns}/{type}/{name}[/{type}/{name}]*, repeated; k is at "providers".
+  for (let k = 4; k < n; ) {
+    if (k + 2 >= n || is(k + 1, 'providers') || is(k + 2, 'providers')) return undefined;
+    const namespace = seg(k + 1);
+    const types: string[] = [];
+    const names: string[] = [];
+    let j = k + 2;
+    for (; j < n && !is(j, 'providers'); j += 2) {
+      types.push(seg(j));
+      names.push(seg(j + 1));
+      scopes.push(j + 1 === n - 1 ? id : id.slice(0, ends[j + 1]));
+    }
+    providers.push({ namespace, types, names });
+    k = j;
   }
+  const own = providers[providers.length - 1]!;
   return Object.freeze({
-    id, kind: 'resource', subscriptionId, resourceGroup, managementGroup: undefined,
-    namespace,
-    type: types.length === 1 ? `${namespace}/${types[0]}` : `${namespace}/${types.join('/')}`,
-    name: names[names.length - 1]!,
-    fullName: names.length === 1 ? names[0]! : names.join('/'),
-    providers: Object.freeze([{ namespace, types, names }]),
-    isExtension: false,
+    id, kind: 'resource', subscriptionId: seg(1), resourceGroup: seg(3), managementGroup: undefined,
+    namespace: own.namespace,
+    type: own.types.length === 1 ? `${own.namespace}/${own.types[0]}` : `${own.namespace}/${own.types.join('/')}`,
+    name: own.names[own.names.length - 1]!,
+    fullName: own.names.length === 1 ? own.names[0]! : own.names.join('/'),
+    providers: Object.freeze(providers),
+    isExtension: providers.length > 1,
     parentId: scopes[scopes.length - 2],
-    scopeId: scopes[1]!,
+    scopeId: scopes[scopes.length - own.types.length - 1]!,
     scopes: Object.freeze(scopes),
   } satisfies ParsedResourceId);
 }
