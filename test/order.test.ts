@@ -6,8 +6,8 @@ import { compilePolicy, evaluate, evaluateResource, loadSnapshot } from '../engi
 import { attachmentOf, RelatedIndex } from '../engine/effects/existence.js';
 import { isDiagnostic } from '../engine/scope/resource-id.js';
 import { toResourceView } from '../engine/scope/view.js';
-import type { ResourceView } from '../engine/model/index.js';
-import { compareRecords } from '../engine/evaluate/records.js';
+import type { ComplianceRecord, ResourceView } from '../engine/model/index.js';
+import { compareRecords, sortRecords } from '../engine/evaluate/records.js';
 import { summarizeInHierarchy } from '../engine/evaluate/rollup.js';
 import { compareIdsIgnoringCase } from '../engine/scope/resource-id.js';
 import { idHash } from '../engine/scope/id-hash.js';
@@ -152,6 +152,28 @@ test('field reads are remembered per view only: alternating views of the same id
   const windows = vm('Windows');
   const states = [linux, windows, linux, vm('Windows'), vm('Linux')].map((v) => evaluateResource(policy, v).complianceState);
   assert.equal(states, ['NonCompliant', 'Compliant', 'NonCompliant', 'Compliant', 'NonCompliant']);
+});
+
+test('sortRecords orders as a stable sort by compareRecords: members differing in case, many resources, repeats', () => {
+  const records: ComplianceRecord[] = [];
+  let seed = 7;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648);
+  const assignments = ['/providers/Microsoft.Management/managementGroups/mg/providers/Microsoft.Authorization/policyAssignments/a', '/PROVIDERS/microsoft.management/managementGroups/MG/providers/Microsoft.Authorization/policyAssignments/A', '/subscriptions/s/providers/Microsoft.Authorization/policyAssignments/b'];
+  const refs = [undefined, 'ref1', 'REF1', 'ref2'];
+  for (let i = 0; i < 3000; i++) {
+    const n = next();
+    const record = {
+      policyAssignmentId: assignments[n % 3]!,
+      resourceId: `/subscriptions/s${n % 5}/resourceGroups/RG${(n >> 3) % 7}/providers/Microsoft.Compute/virtualMachines/${(n >> 6) % 2 === 0 ? 'VM' : 'vm'}${(n >> 7) % 400}`,
+      complianceState: `#${i}`,
+    } as unknown as ComplianceRecord;
+    const ref = refs[(n >> 9) % 4];
+    if (ref !== undefined) record.policyDefinitionReferenceId = ref;
+    records.push(record);
+  }
+  const expected = [...records].sort(compareRecords);
+  sortRecords(records);
+  assert.equal(records.map((r) => r.complianceState), expected.map((r) => r.complianceState));
 });
 
 test('records come out in report order, and the roll-ups do not depend on the order of the records', async () => {

@@ -295,4 +295,4 @@ function memberKey(assignmentId: string, referenceId: string | undefined, effect
 }
 
 
-export { compareRecords } from './records.js';
+export { compareRecords, sortRecords } from './records.js';

@@ -272,7 +272,8 @@ export function concatenateRecords(runs: readonly MemberRun[]): OrderedRecords {
   }
   // Two runs with the same key (the same assignment given twice) interleave by resource: the general sort then.
   for (let i = 1; i < ordered.length; i++) {
-    if (cmp(ordered[i - 1]!.key[0], ordered[i]!.key[0]) === 0 && cmp(ordered[i - 1]!.key[1], ordered[i]!.key[1]) === 0) return { records: records.sort(compareRecords), slots: undefined };
+    if (cmp(ordered[i - 1]!.key[0], ordered[i]!.key[0]) === 0 && cmp(ordered[i - 1]!.key[1], ordered[i]!.key[1]) === 0) sortRecords(records);
+      return { records, slots: undefined };
   }
   return { records, slots };
 }
@@ -292,6 +293,37 @@ export function orderedRecordDiagnostics(runs: readonly MemberRun[], diagnostics
     }
   }
   return out;
+}
+
+/**
+ * Sorts records in place as `sort(compareRecords)` does (stably), in time for 10^6 records: grouped by member
+ * (assignment and reference ids ignoring case, a handful of groups), each group sorted by resource id with
+ * sortByIdIgnoringCase (which does not compare the prefix ids of one resource group share on every comparison).
+ */
+export function sortRecords(records: ComplianceRecord[]): void {
+  const lowered = new Map<string, string>();
+  const lower = (s: string): string => {
+    let l = lowered.get(s);
+    if (l === undefined) lowered.set(s, (l = s.toLowerCase()));
+    return l;
+  };
+  const groups = new Map<string, Map<string, ComplianceRecord[]>>();
+  for (const r of records) {
+    const a = lower(r.policyAssignmentId);
+    let byReference = groups.get(a);
+    if (byReference === undefined) groups.set(a, (byReference = new Map()));
+    const ref = lower(r.policyDefinitionReferenceId ?? '');
+    const group = byReference.get(ref);
+    if (group === undefined) byReference.set(ref, [r]);
+    else group.push(r);
+  }
+  const ordered = [...groups.values()].flatMap((byReference) => [...byReference.values()]);
+  ordered.sort((x, y) => compareRecords(x[0]!, y[0]!));
+  let at = 0;
+  for (const group of ordered) {
+    sortByIdIgnoringCase(group, (r) => r.resourceId);
+    for (const r of group) records[at++] = r;
+  }
 }
 
 export function compareRecords(x: ComplianceRecord, y: ComplianceRecord): number {

@@ -3,7 +3,7 @@
 import type { ComplianceRecord, ComplianceState, ComplianceSummary, RollUp, RollUpKind, ScopeNode, StateCounts } from '../model/index.js';
 import { Hierarchy, type HierarchyNode } from '../scope/hierarchy.js';
 import { resourceIdKey } from '../scope/resource-id.js';
-import { compareRecords } from './records.js';
+import { sortRecords } from './records.js';
 
 /** Higher wins: NonCompliant > Compliant > Error > Conflict > Protected > Exempt > Unknown. */
 const RANK: Readonly<Record<ComplianceState, number>> = {
@@ -186,7 +186,7 @@ export function summarize(
   order?: RecordOrder,
 ): ComplianceSummary {
   // Records come grouped by assignment and member (evaluate() and mergeReports sort them so); other input is sorted.
-  const grouped = isGrouped(records) ? records : [...records].sort(compareRecords);
+  const grouped = isGrouped(records) ? records : sortedCopy(records);
   // Resources as slots: snapshot ids are unique ignoring case, so the id as written is a stable key (its hash cached).
   const slotOf = new Map<string, number>();
   const ids: string[] = [];
@@ -346,4 +346,10 @@ export function hierarchyFromScopes(scopes: readonly ScopeNode[]): Hierarchy {
     }
   }
   return new Hierarchy(nodes);
+}
+
+function sortedCopy(records: readonly ComplianceRecord[]): readonly ComplianceRecord[] {
+  const copy = [...records];
+  sortRecords(copy);
+  return copy;
 }

@@ -3,7 +3,7 @@
 // (assignment, reference, resource) and sorted as evaluate() sorts them, the hierarchy united, the summary recomputed.
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { ComplianceRecord, ComplianceReport, ScopeNode } from '../model/index.js';
-import { compareRecords } from '../evaluate/estate.js';
+import { sortRecords } from '../evaluate/estate.js';
 import { hierarchyFromScopes, scopeNodesOf, summarizeInHierarchy } from '../evaluate/rollup.js';
 
 function recordKey(r: ComplianceRecord): string {
@@ -35,7 +35,8 @@ export function mergeReports(reports: readonly ComplianceReport[]): ComplianceRe
     const key = recordKey(r);
     if (!records.has(key)) records.set(key, r);
   }
-  const results = [...records.values()].sort(compareRecords);
+  const results = [...records.values()];
+  sortRecords(results);
 
   const diagnostics: Diagnostic[] = [];
   const seenDiagnostics = new Set<string>();

@@ -11,7 +11,7 @@
 import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
 import type { ComplianceRecord, ComplianceReport, ComplianceSummary, ResourceView, ScopeNode } from '../model/index.js';
 import { prepareEvaluation, type EstateContext, type EvaluateInput } from '../evaluate/estate.js';
-import { RecordMaker, inIdOrder, compareRecords, orderedRecordDiagnostics } from '../evaluate/records.js';
+import { RecordMaker, inIdOrder, sortRecords, orderedRecordDiagnostics } from '../evaluate/records.js';
 import { ResourceRollups } from '../evaluate/rollup-stream.js';
 import { scopeNodesOf } from '../evaluate/rollup.js';
 import { located, readFileBatches, type LoadOptions } from '../load/snapshot.js';
@@ -193,7 +193,7 @@ export async function evaluateBounded(input: EvaluateBoundedInput): Promise<Boun
     if (!known && inScopeCount === 0) diagnostics.push(diagnostic('assign.unknown-scope', { scope: input.scope }));
   }
   orderedRecordDiagnostics(prepared.runs, diagnostics);
-  remediable.sort(compareRecords);
+  sortRecords(remediable);
   const finishing = performance.now();
   const summary = rollups.finish();
   evaluateMs += performance.now() - finishing;

@@ -10,7 +10,7 @@ import { Piscina } from 'piscina';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { diagnostic } from '../diagnostics/index.js';
 import type { ComplianceRecord, ComplianceReport, ScopeNode } from '../model/index.js';
-import { compareRecords, evaluate, prepareInput, type EvaluateInput } from '../evaluate/estate.js';
+import { sortRecords, evaluate, prepareInput, type EvaluateInput } from '../evaluate/estate.js';
 import { hierarchyFromScopes, summarizeInHierarchy } from '../evaluate/rollup.js';
 import { toEntry, type DocumentInput } from '../evaluate/documents.js';
 import { resolveInputFiles, type LoadOptions } from '../load/snapshot.js';
@@ -195,7 +195,7 @@ async function evaluateSharded(
   // Records: each resource is evaluated by one shard only.
   const records: ComplianceRecord[] = [];
   for (const r of results) for (const rec of r.records) records.push(rec);
-  records.sort(compareRecords);
+  sortRecords(records);
   const scopes = mergeScopes(results.map((r) => r.scopes));
   const hierarchy = hierarchyFromScopes(scopes);
 
