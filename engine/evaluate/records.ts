@@ -282,14 +282,14 @@ export function concatenateRecords(runs: readonly MemberRun[]): OrderedRecords {
  * Record-level diagnostics in a single run's order: members in prepared order, within a member by the resource's
  * type rank and snapshot position; each (code, message) once, and not when already among `diagnostics`.
  */
-export function orderedRecordDiagnostics(runs: readonly MemberRun[], diagnostics: Diagnostic[]): { diagnostic: Diagnostic; run: MemberRun; typeRank: number; view: ResourceView }[] {
-  const out: { diagnostic: Diagnostic; run: MemberRun; typeRank: number; view: ResourceView }[] = [];
+export function orderedRecordDiagnostics(runs: readonly MemberRun[], diagnostics: Diagnostic[]): { diagnostic: Diagnostic; run: MemberRun; typeRank: number; position: number; view: ResourceView }[] {
+  const out: { diagnostic: Diagnostic; run: MemberRun; typeRank: number; position: number; view: ResourceView }[] = [];
   for (const run of runs) {
     const found = [...run.diagnostics.values()].sort((x, y) => x.typeRank - y.typeRank || x.position - y.position);
     for (const f of found) {
       if (diagnostics.some((x) => x.code === f.diagnostic.code && x.message === f.diagnostic.message)) continue;
       diagnostics.push(f.diagnostic);
-      out.push({ diagnostic: f.diagnostic, run, typeRank: f.typeRank, view: f.view });
+      out.push({ diagnostic: f.diagnostic, run, typeRank: f.typeRank, position: f.position, view: f.view });
     }
   }
   return out;

@@ -4,6 +4,7 @@ import type { ComplianceRecord, ComplianceState, ComplianceSummary, RollUp, Roll
 import { Hierarchy, type HierarchyNode } from '../scope/hierarchy.js';
 import { resourceIdKey } from '../scope/resource-id.js';
 import { sortRecords } from './records.js';
+import { sortByIdIgnoringCase } from '../scope/id-order.js';
 
 /** Higher wins: NonCompliant > Compliant > Error > Conflict > Protected > Exempt > Unknown. */
 const RANK: Readonly<Record<ComplianceState, number>> = {
@@ -46,6 +47,12 @@ export class Node {
     this.records += records;
     this.state = worse(this.state, state);
     this.counted[state] = (this.counted[state] ?? 0) + 1;
+  }
+  /** The resources and records of the same node in another estate (shards share no resource). */
+  absorb(r: Pick<RollUp, 'complianceState' | 'resources' | 'records'>): void {
+    this.records += r.records;
+    if (r.complianceState !== undefined) this.state = worse(this.state, r.complianceState);
+    for (const k of Object.keys(r.resources) as ComplianceState[]) this.counted[k] = (this.counted[k] ?? 0) + r.resources[k]!;
   }
   toRollUp(): RollUp {
     const resources = sortCounts(this.counted);
@@ -352,4 +359,41 @@ function sortedCopy(records: readonly ComplianceRecord[]): readonly ComplianceRe
   const copy = [...records];
   sortRecords(copy);
   return copy;
+}
+
+/**
+ * The summary of estates that share no resource (shards by subscription) as one summary of their union: per node,
+ * records and resources added and the worst state kept; nodes and resources in the order summarize() gives.
+ */
+export function mergeSummaries(parts: readonly ComplianceSummary[]): ComplianceSummary {
+  const total = new Node('tenant', '/');
+  let records = 0;
+  for (const p of parts) {
+    records += p.records;
+    total.absorb({ complianceState: undefined, resources: p.resources, records: p.records });
+  }
+  const merged = (lists: readonly (readonly RollUp[])[]): RollUp[] => {
+    const nodes = new Map<string, Node>();
+    for (const list of lists) {
+      for (const r of list) {
+        const key = r.id.toLowerCase();
+        let node = nodes.get(key);
+        if (node === undefined) nodes.set(key, (node = new Node(r.kind, r.id, r.displayName)));
+        node.absorb(r);
+      }
+    }
+    return [...nodes.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, n]) => n.toRollUp());
+  };
+  const byResource = parts.flatMap((p) => p.byResource);
+  sortByIdIgnoringCase(byResource, (r) => r.resourceId);
+  const t = total.toRollUp();
+  return {
+    records,
+    resources: t.resources,
+    compliancePercentage: t.compliancePercentage,
+    assignments: merged(parts.map((p) => p.assignments)),
+    policies: merged(parts.map((p) => p.policies)),
+    scopes: merged(parts.map((p) => p.scopes)),
+    byResource,
+  };
 }

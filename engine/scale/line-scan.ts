@@ -2,9 +2,19 @@
 // its shard (strings) and to defer a line to the second pass of the bounded evaluation (bytes, never decoded).
 
 /**
- * The deferral test of NDJSON lines, on their bytes: the top-level id of a line that is certainly one resource (an
- * object without a top-level `value` or `data` key, no backslash, `id` and `type` each given once at depth 1 as
- * strings) whose type, lower-cased, is deferred; undefined for any other line (it is decoded and parsed now).
+ * The top-level id and lower-cased type of an NDJSON line that is certainly one resource (an object without a
+ * top-level `value` or `data` key, no backslash, `id` and `type` each given once at depth 1 as strings), read from
+ * its bytes; undefined for any other line (it is decoded and parsed).
+ */
+export function idAndTypeOfBytes(buf: Buffer, from: number, to: number): { id: string; typeLower: string } | undefined {
+  const found = topLevelIdAndType(buf, from, to);
+  if (found === undefined) return undefined;
+  return { id: buf.toString('utf8', found[0], found[1]), typeLower: buf.toString('utf8', found[2], found[3]).toLowerCase() };
+}
+
+/**
+ * The deferral test of NDJSON lines, on their bytes: the top-level id of a line that is certainly one resource
+ * (idAndTypeOfBytes) whose type, lower-cased, is deferred; undefined for any other line.
  */
 export function deferredIdOfBytes(types: ReadonlySet<string>): (buf: Buffer, from: number, to: number) => string | undefined {
   return (buf, from, to) => {

@@ -9,18 +9,19 @@
 // remediation plan equal evaluate()'s; `onRecord` sees the records of held resources first (report order), then
 // the deferred ones in file order.
 import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
-import type { ComplianceRecord, ComplianceReport, ComplianceSummary, ResourceView, ScopeNode } from '../model/index.js';
+import type { ComplianceRecord, ComplianceReport, ComplianceSummary, RawResource, ResourceView, ScopeNode } from '../model/index.js';
 import { prepareEvaluation, type EstateContext, type EvaluateInput } from '../evaluate/estate.js';
 import { RecordMaker, inIdOrder, sortRecords, orderedRecordDiagnostics } from '../evaluate/records.js';
 import { ResourceRollups } from '../evaluate/rollup-stream.js';
 import { scopeNodesOf } from '../evaluate/rollup.js';
-import { located, readFileBatches, type LoadOptions } from '../load/snapshot.js';
+import { located, readFileBatches, type LoadOptions, type ResourceSource } from '../load/snapshot.js';
 import { isDiagnostic } from '../scope/resource-id.js';
 import { toResourceView } from '../scope/view.js';
 import { Projector, type KeepPlan } from './plan.js';
 import { idHash } from '../scope/id-hash.js';
 import { compareKeys, heldView, indexOfSorted, streamSnapshot, StringInterner, type KeyedDiagnostic } from './snapshot.js';
 import { planEvaluation } from './stream.js';
+import type { ShardSpec } from './route.js';
 
 export interface EvaluateBoundedInput extends Omit<EvaluateInput, 'snapshot'> {
   /** Snapshot files, directories and globs; NDJSON lines are deferred, other files are held as evaluateStream holds them. */
@@ -29,6 +30,11 @@ export interface EvaluateBoundedInput extends Omit<EvaluateInput, 'snapshot'> {
   /** Each record, once (not held by dine afterwards). */
   onRecord?: (record: ComplianceRecord) => void;
   onPlan?: (plan: KeepPlan) => void;
+  /**
+   * Worker threads, each reading the inputs and evaluating one shard of subscriptions in two passes
+   * (engine/scale/bounded-shards.ts). 1 (default): this thread.
+   */
+  workers?: number;
 }
 
 export interface BoundedEvaluation {
@@ -41,7 +47,10 @@ export interface BoundedEvaluation {
   /** For planRemediation(asReport(result), { estate }): the held estate plus the remediable records' resources. */
   estate: EstateContext;
   counts: { read: number; held: number; deferred: number; records: number };
-  /** Milliseconds: the whole evaluation, and the part spent evaluating and rolling up (not reading or parsing). */
+  /**
+   * Milliseconds: the whole evaluation, and the part spent evaluating and rolling up (not reading or parsing; with
+   * workers, summed over the shards).
+   */
   timings: { totalMs: number; evaluateMs: number };
   /** Why the second pass was not used (every resource was then held), when it was not. */
   fallback?: string;
@@ -65,26 +74,64 @@ export function asReport(result: BoundedEvaluation): ComplianceReport {
 }
 
 export async function evaluateBounded(input: EvaluateBoundedInput): Promise<BoundedEvaluation> {
+  if ((input.workers ?? 1) > 1) {
+    const { evaluateBoundedShards } = await import('./bounded-shards.js');
+    return evaluateBoundedShards(input);
+  }
+  return (await runBounded(input)).result;
+}
+
+/** A shard's part in a sharded bounded evaluation (engine/scale/bounded-shards.ts). */
+export interface BoundedShardOptions {
+  spec: ShardSpec;
+  /** Given the types this shard holds, the types every shard holds (a related type absent here is still exported). */
+  exchangeTypes(held: string[]): Promise<ReadonlySet<string>>;
+}
+
+/** What a shard adds to its BoundedEvaluation for the merge: diagnostics with their single-run order keys. */
+export interface BoundedShardParts {
+  loadDiagnostics: KeyedDiagnostic[];
+  hierarchyDiagnostics: Diagnostic[];
+  /** [assignment, member, type rank, 0 held | 1 deferred, ...order key of the resource] → diagnostic. */
+  recordDiagnostics: { key: number[]; diagnostic: Diagnostic }[];
+  scopeCheck: { known: boolean; inScope: number } | undefined;
+  /** Of the resources read, how many every shard reads (subscriptions, management groups, tenant-level resources). */
+  sharedRead: number;
+  /** The containers this shard holds, raw, with their sources (the merge rebuilds the estate for planRemediation). */
+  containers: { raw: RawResource; source: ResourceSource }[];
+  /** The remediable records' resources, raw (projected to what the rules read). */
+  remediableResources: RawResource[];
+}
+
+/** The two passes, on this thread: the whole estate, or one shard of it (then the merge adds its diagnostics). */
+export async function runBounded(input: EvaluateBoundedInput, shard?: BoundedShardOptions): Promise<{ result: BoundedEvaluation; parts: BoundedShardParts }> {
   const started = performance.now();
   let evaluateMs = 0;
   const now = input.now ?? new Date().toISOString();
-  const { inputs, load = {}, onRecord, onPlan, ...rest } = input;
+  const { inputs, load = {}, onRecord, onPlan, workers: _workers, ...rest } = input;
   const evaluation: Omit<EvaluateInput, 'snapshot'> = { ...rest, now };
   const plan = planEvaluation(evaluation, now);
   onPlan?.(plan);
   const defer = deferrableTypes(plan);
+  const shardSpec = shard === undefined ? {} : { shard: shard.spec };
 
   // Pass 1: hold what the rules need besides the deferred resources.
-  let streamed = await streamSnapshot(inputs, { plan, load, deferTypes: defer });
+  let streamed = await streamSnapshot(inputs, { plan, load, deferTypes: defer, ...shardSpec });
   let fallback: string | undefined;
   if (streamed.deferred.repeated) {
     // A deferred id read twice (or met among held ones): which copy wins needs both in memory.
     fallback = 'an id of a deferred resource type appears more than once: every resource was held';
-    streamed = await streamSnapshot(inputs, { plan, load });
+    streamed = await streamSnapshot(inputs, { plan, load, ...shardSpec });
   }
   const snapshot = streamed.snapshot;
+  let knownTypes: ReadonlySet<string> | undefined;
+  if (shard !== undefined) {
+    const held = new Set<string>();
+    for (const r of snapshot.resources) held.add(r.typeLower);
+    knownTypes = await shard.exchangeTypes([...held]);
+  }
   const preparing = performance.now();
-  const prepared = prepareEvaluation({ ...evaluation, snapshot });
+  const prepared = prepareEvaluation({ ...evaluation, snapshot }, knownTypes === undefined ? {} : { knownTypes });
   evaluateMs += performance.now() - preparing;
   const diagnostics = prepared.diagnostics;
   const rollups = new ResourceRollups(snapshot.hierarchy);
@@ -122,7 +169,10 @@ export async function evaluateBounded(input: EvaluateBoundedInput): Promise<Boun
 
   // Held resources of the members' types, in report order.
   let inScopeCount = 0;
-  const held = snapshot.resources.map((_, i) => i).filter((i) => maker.evaluates(snapshot.resources[i]!.typeLower) && (inScope === undefined || inScope(snapshot.resources[i]!)));
+  const owns = streamed.owns;
+  const held = snapshot.resources
+    .map((_, i) => i)
+    .filter((i) => maker.evaluates(snapshot.resources[i]!.typeLower) && (shard === undefined || owns(snapshot.resources[i]!)) && (inScope === undefined || inScope(snapshot.resources[i]!)));
   inScopeCount += held.length;
   const heldStart = performance.now();
   for (const position of inIdOrder(snapshot.resources, held)) {
@@ -136,6 +186,9 @@ export async function evaluateBounded(input: EvaluateBoundedInput): Promise<Boun
   const projector = plan.wholeResources ? undefined : new Projector(plan);
   const intern = new StringInterner().intern;
   const secondPass: KeyedDiagnostic[] = [];
+  /** Where each deferred resource was read (file index, line), by its position minus the held count. */
+  const deferredAt: number[] = [];
+  const heldCount = snapshot.resources.length;
   if (fallback === undefined && streamed.deferred.lines > 0) {
     const files = snapshot.files;
     let position = snapshot.resources.length;
@@ -177,6 +230,7 @@ export async function evaluateBounded(input: EvaluateBoundedInput): Promise<Boun
           if (inScope !== undefined && !inScope(view)) continue;
           inScopeCount++;
           const t = performance.now();
+          if (shard !== undefined) deferredAt.push(f, item.source.line ?? 0);
           maker.make(view, position++, item.source, emit);
           // A resource kept for remediation keeps only what the rules read.
           finishResource(view, (v) => heldView(v, projector === undefined ? v.raw : projector.project(v.raw, v.typeLower, v.apiVersion), intern));
@@ -187,18 +241,26 @@ export async function evaluateBounded(input: EvaluateBoundedInput): Promise<Boun
   }
 
   // Diagnostics as a single run orders them: load (both passes, in reading order), hierarchy, assignments, records.
-  const loadDiagnostics = [...streamed.loadDiagnostics, ...secondPass].sort((x, y) => compareKeys(x.key, y.key)).map((k) => k.diagnostic);
+  const keyedLoad = [...streamed.loadDiagnostics, ...secondPass].sort((x, y) => compareKeys(x.key, y.key));
+  const loadDiagnostics = keyedLoad.map((k) => k.diagnostic);
+  let scopeCheck: BoundedShardParts['scopeCheck'];
   if (input.scope !== undefined) {
     const known = snapshot.hierarchy.node(input.scope) !== undefined || snapshot.byId.has(input.scope.toLowerCase()) || input.scope === '/';
-    if (!known && inScopeCount === 0) diagnostics.push(diagnostic('assign.unknown-scope', { scope: input.scope }));
+    scopeCheck = { known, inScope: inScopeCount };
+    // A shard cannot tell: the merge decides over all of them.
+    if (shard === undefined && !known && inScopeCount === 0) diagnostics.push(diagnostic('assign.unknown-scope', { scope: input.scope }));
   }
-  orderedRecordDiagnostics(prepared.runs, diagnostics);
+  const recordDiagnostics = orderedRecordDiagnostics(prepared.runs, diagnostics).map((o) => {
+    const d = o.position - heldCount;
+    const k = d < 0 ? [0, ...streamed.keyOf(o.view)] : [1, deferredAt[2 * d] ?? 0, deferredAt[2 * d + 1] ?? 0, 0];
+    return { key: [o.run.ai, o.run.mi, o.typeRank, ...k], diagnostic: o.diagnostic };
+  });
   sortRecords(remediable);
   const finishing = performance.now();
   const summary = rollups.finish();
   evaluateMs += performance.now() - finishing;
   const snapshotResource = prepared.contextFor().resourceFor;
-  return {
+  const result: BoundedEvaluation = {
     evaluatedAt: now,
     summary,
     diagnostics: [...loadDiagnostics, ...streamed.hierarchyDiagnostics, ...diagnostics],
@@ -209,4 +271,26 @@ export async function evaluateBounded(input: EvaluateBoundedInput): Promise<Boun
     timings: { totalMs: performance.now() - started, evaluateMs },
     ...(fallback !== undefined ? { fallback } : {}),
   };
+  const parts: BoundedShardParts = {
+    loadDiagnostics: keyedLoad,
+    hierarchyDiagnostics: streamed.hierarchyDiagnostics,
+    recordDiagnostics,
+    scopeCheck,
+    sharedRead: streamed.counts.shared,
+    containers: [],
+    remediableResources: [],
+  };
+  if (shard !== undefined) {
+    snapshot.resources.forEach((v, i) => {
+      if (CONTAINER_TYPES.includes(v.typeLower)) parts.containers.push({ raw: v.raw, source: snapshot.sources[i]! });
+    });
+    const sent = new Set<ResourceView>();
+    for (const r of remediable) {
+      const view = remediableViews.get(r) ?? snapshotResource(r);
+      if (view === undefined || sent.has(view)) continue;
+      sent.add(view);
+      parts.remediableResources.push(view.raw);
+    }
+  }
+  return { result, parts };
 }

@@ -40,3 +40,9 @@ export function routeId(id: unknown, shard: ShardSpec): boolean {
   if (s === undefined || s.self) return true;
   return shardOfSubscription(s.sub, shard.count) === shard.index;
 }
+
+/** Every shard reads this resource (a subscription, or a resource outside subscriptions). */
+export function readByEveryShard(id: string): boolean {
+  const s = subscriptionOf(id);
+  return s === undefined || s.self;
+}

@@ -9,10 +9,10 @@ import { located, readFileBatches, resolveInputFiles, type LoadOptions, type Rea
 import { buildHierarchy, type HierarchyInput } from '../scope/hierarchy.js';
 import { compareIdsIgnoringCase, isDiagnostic, parseResourceId, type ParsedResourceId } from '../scope/resource-id.js';
 import { toResourceView, type ScopedResourceView } from '../scope/view.js';
-import { deferredIdOfBytes, topLevelId } from './line-scan.js';
+import { idAndTypeOfBytes, topLevelId } from './line-scan.js';
 import { Projector, type KeepPlan } from './plan.js';
 import { idHash } from '../scope/id-hash.js';
-import { ownerShard, routeId, type ShardSpec } from './route.js';
+import { ownerShard, readByEveryShard, routeId, type ShardSpec } from './route.js';
 
 /** Order of an item in a single run's reading: [file index (-1 before the files), position, sub-position]. */
 export type OrderKey = readonly [number, number, number];
@@ -56,8 +56,8 @@ export interface StreamedSnapshot {
   keyOf(view: ResourceView): OrderKey;
   /** The shard evaluates this resource (containers are held by every shard, evaluated by one). */
   owns(view: ResourceView): boolean;
-  /** Resources read (valid ids, duplicates counted once) and held. */
-  counts: { read: number; held: number };
+  /** Resources read (valid ids, duplicates counted once) and held; `shared`: of those read, how many every shard reads. */
+  counts: { read: number; held: number; shared: number };
   /**
    * With deferTypes: lines left for a second pass — per file, their line numbers (ascending) and id hashes — and
    * whether any of their ids was read more than once.
@@ -147,6 +147,7 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
   };
   const replacedFirst = new Map<string, OrderKey>();
   let read = 0;
+  let shared = 0;
   const interner = new StringInterner();
   const intern = interner.intern;
 
@@ -172,17 +173,21 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
     if (isDiagnostic(parsed) || parsed.kind !== 'resource') return; // reported (or held) by the second pass
     noteContainers(parsed, id);
   };
-  const routed = shard === undefined ? undefined : lineRouter(shard);
-  const deferring = deferTypes === undefined || deferTypes.size === 0 ? undefined : deferredIdOfBytes(deferTypes);
-  const lineFilter = routed;
-  /** Deferred lines are recognised from their bytes: never decoded to a string, never parsed in this pass. */
+  const lineFilter = shard === undefined ? undefined : lineRouter(shard);
+  const deferring = deferTypes !== undefined && deferTypes.size > 0 ? deferTypes : undefined;
+  /**
+   * Deferred lines are recognised from their bytes: never decoded to a string, never parsed in this pass; so are a
+   * shard's lines of other shards (skipped, not counted: their shard reads them).
+   */
   const skipLineBytes =
     deferring === undefined
       ? undefined
       : (buf: Buffer, from: number, to: number, lineNo: number): boolean => {
-          const id = deferring(buf, from, to);
-          if (id === undefined) return false;
-          noteDeferred(id, lineNo);
+          const found = idAndTypeOfBytes(buf, from, to);
+          if (found === undefined) return false;
+          if (shard !== undefined && !routeId(found.id, shard)) return true;
+          if (!deferring.has(found.typeLower)) return false;
+          noteDeferred(found.id, lineNo);
           return true;
         };
   const fileIndex = new Map(files.map((f, i) => [f, i]));
@@ -248,6 +253,7 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
         return;
       }
       read++;
+      if (shard !== undefined && readByEveryShard(view.id)) shared++;
       if (!held) {
         dropped.set(h, ordinal++);
         return;
@@ -311,7 +317,7 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
       return i === undefined ? [Infinity, 0, 0] : keyFromSource(sources[i]!);
     },
     owns: (view) => shard === undefined || ownerShard(view.id, shard.count) === shard.index,
-    counts: { read, held: resources.length },
+    counts: { read, held: resources.length, shared },
     deferred: { lines: deferredLines, byFile, repeated },
   };
 }

@@ -114,9 +114,26 @@ function cloneable(docs: readonly DocumentInput[] | undefined): DocumentInput[] 
   });
 }
 
+/** The evaluation input as a worker receives it (structured-clone safe). */
+export function shippable(evaluation: Omit<EvaluateInput, 'snapshot'>): Omit<EvaluateInput, 'snapshot'> {
+  const shipped: Omit<EvaluateInput, 'snapshot'> = { ...evaluation, definitions: cloneable(evaluation.definitions)! };
+  if (evaluation.setDefinitions) shipped.setDefinitions = cloneable(evaluation.setDefinitions)!;
+  if (evaluation.assignments) shipped.assignments = cloneable(evaluation.assignments)!;
+  if (evaluation.exemptions) shipped.exemptions = cloneable(evaluation.exemptions)!;
+  return shipped;
+}
+
+export function shippableLoad(load: LoadOptions): LoadOptions {
+  const loadOptions: LoadOptions = {};
+  if (load.cwd !== undefined) loadOptions.cwd = load.cwd;
+  if (load.streamThresholdBytes !== undefined) loadOptions.streamThresholdBytes = load.streamThresholdBytes;
+  return loadOptions;
+}
+
 let pool: { piscina: Piscina; threads: number } | undefined;
 
-function poolFor(threads: number): Piscina {
+/** The worker pool (engine/scale/worker.ts: one shard per task), kept for the next call until closeWorkers(). */
+export function poolFor(threads: number): Piscina {
   if (pool !== undefined && pool.threads === threads) return pool.piscina;
   void pool?.piscina.destroy();
   const filename = new URL('./worker.js', import.meta.url).href;
@@ -156,13 +173,8 @@ async function evaluateSharded(
   onPlan: ((plan: KeepPlan) => void) | undefined,
 ): Promise<ComplianceReport> {
   const piscina = poolFor(count);
-  const shipped: Omit<EvaluateInput, 'snapshot'> = { ...evaluation, definitions: cloneable(evaluation.definitions)! };
-  if (evaluation.setDefinitions) shipped.setDefinitions = cloneable(evaluation.setDefinitions)!;
-  if (evaluation.assignments) shipped.assignments = cloneable(evaluation.assignments)!;
-  if (evaluation.exemptions) shipped.exemptions = cloneable(evaluation.exemptions)!;
-  const loadOptions: LoadOptions = {};
-  if (load.cwd !== undefined) loadOptions.cwd = load.cwd;
-  if (load.streamThresholdBytes !== undefined) loadOptions.streamThresholdBytes = load.streamThresholdBytes;
+  const shipped = shippable(evaluation);
+  const loadOptions = shippableLoad(load);
 
   // Every shard reports the types it holds; the union goes back to all (a type absent from one shard is still "known").
   const channels = Array.from({ length: count }, () => new MessageChannel());

@@ -1,10 +1,14 @@
-// One shard of evaluateStream on a worker thread: stream the inputs, hold this shard's subscriptions (and every
+// Shards on worker threads. runShard: one shard of evaluateStream: stream the inputs, hold this shard's subscriptions (and every
 // container), learn the estate's related types from the other shards, evaluate, and return what the merge needs.
 import { once } from 'node:events';
 import type { MessagePort } from 'node:worker_threads';
 import { evaluateDetailed } from '../evaluate/estate.js';
 import { planEvaluation, type ShardResult, type ShardTask } from './stream.js';
 import { streamSnapshot } from './snapshot.js';
+import { runBounded, type BoundedEvaluation, type BoundedShardParts } from './pipeline.js';
+import type { EvaluateInput } from '../evaluate/estate.js';
+import type { LoadOptions } from '../load/snapshot.js';
+import type { ComplianceRecord } from '../model/index.js';
 
 export default async function runShard(task: ShardTask): Promise<ShardResult> {
   const port = task.port as MessagePort;
@@ -30,4 +34,70 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
   } finally {
     port.close();
   }
+}
+
+/** What a worker of a sharded evaluateBounded is given (structured-clone safe). */
+export interface BoundedShardTask {
+  shard: number;
+  count: number;
+  inputs: readonly string[];
+  load: LoadOptions;
+  evaluation: Omit<EvaluateInput, 'snapshot'>;
+  /** Records go back in batches on the port (only when the caller wants them: they are most of the traffic). */
+  wantRecords: boolean;
+  port: MessagePort;
+}
+
+export interface BoundedShardResult {
+  result: Omit<BoundedEvaluation, 'estate'>;
+  parts: BoundedShardParts;
+}
+
+/** Port messages, worker → main. */
+export type BoundedShardMessage = { kind: 'types'; types: string[] } | { kind: 'records'; records: ComplianceRecord[] } | { kind: 'done' };
+
+const RECORD_BATCH = 2048;
+
+/** One shard of a sharded evaluateBounded (engine/scale/bounded-shards.ts): both passes over this shard's subscriptions. */
+export async function runBoundedShard(task: BoundedShardTask): Promise<BoundedShardResult> {
+  const port = task.port;
+  let batch: ComplianceRecord[] = [];
+  const flush = (): void => {
+    if (batch.length === 0) return;
+    port.postMessage({ kind: 'records', records: batch } satisfies BoundedShardMessage);
+    batch = [];
+  };
+  const onRecord = (r: ComplianceRecord): void => {
+    batch.push(r);
+    if (batch.length === RECORD_BATCH) flush();
+  };
+  try {
+    const { result, parts } = await runBounded(
+      { ...task.evaluation, inputs: task.inputs, load: task.load, ...(task.wantRecords ? { onRecord } : {}) },
+      { spec: { index: task.shard, count: task.count }, exchangeTypes: (held) => exchange(port, held) },
+    );
+    flush();
+    const { estate: _estate, ...rest } = result;
+    return { result: rest, parts };
+  } finally {
+    port.postMessage({ kind: 'done' } satisfies BoundedShardMessage);
+    port.close();
+  }
+}
+
+/** Sends this shard's held types; resolves with every shard's (rejects when the main thread gives up on the run). */
+function exchange(port: MessagePort, held: string[]): Promise<ReadonlySet<string>> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (m: { types: string[] }): void => {
+      port.off('close', onClose);
+      resolve(new Set(m.types));
+    };
+    const onClose = (): void => {
+      port.off('message', onMessage);
+      reject(new Error('the sharded evaluation was abandoned'));
+    };
+    port.once('message', onMessage);
+    port.once('close', onClose);
+    port.postMessage({ kind: 'types', types: held } satisfies BoundedShardMessage);
+  });
 }

@@ -1,0 +1,159 @@
+// evaluateBounded on worker threads. Each worker runs both passes (pipeline.ts) over one shard of subscriptions: it
+// reads every file, skips the other shards' lines by the bytes of their ids, holds its own related resources and
+// containers (and every subscription and management group), and evaluates its own resources. The main thread merges:
+// summaries (mergeSummaries: shards share no resource), diagnostics in a single run's order, scopes, the remediable
+// records, and an estate for planRemediation rebuilt from the shards' containers and remediable resources.
+// Memory stays bounded per worker; the related resources are not in the merged estate (planRemediation needs none).
+import { MessageChannel } from 'node:worker_threads';
+import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
+import { prepareEvaluation, type EvaluateInput } from '../evaluate/estate.js';
+import { sortRecords } from '../evaluate/records.js';
+import { mergeSummaries } from '../evaluate/rollup.js';
+import { buildSnapshot, type ReadItem } from '../load/snapshot.js';
+import type { ComplianceRecord, RawResource, ResourceView } from '../model/index.js';
+import { isDiagnostic } from '../scope/resource-id.js';
+import { toResourceView } from '../scope/view.js';
+import { mergeScopes } from './merge.js';
+import type { BoundedEvaluation, EvaluateBoundedInput } from './pipeline.js';
+import { compareKeys, type KeyedDiagnostic } from './snapshot.js';
+import { planEvaluation, poolFor, shippable, shippableLoad } from './stream.js';
+import type { BoundedShardMessage, BoundedShardResult, BoundedShardTask } from './worker.js';
+
+function compareNumbers(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    const d = a[i]! - b[i]!;
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
+}
+
+const sameDiagnostic = (x: Diagnostic, y: Diagnostic): boolean => x.code === y.code && x.message === y.message;
+
+export async function evaluateBoundedShards(input: EvaluateBoundedInput): Promise<BoundedEvaluation> {
+  const started = performance.now();
+  const now = input.now ?? new Date().toISOString();
+  const { inputs, load = {}, onRecord, onPlan, workers = 2, ...rest } = input;
+  const evaluation: Omit<EvaluateInput, 'snapshot'> = { ...rest, now };
+  const count = Math.max(2, Math.floor(workers));
+  onPlan?.(planEvaluation(evaluation, now));
+
+  // Every shard reports the types it holds; the union goes back to all. Records come in batches; 'done' ends a shard.
+  const channels = Array.from({ length: count }, () => new MessageChannel());
+  const types = new Set<string>();
+  let reported = 0;
+  const done = channels.map(
+    (ch) =>
+      new Promise<void>((resolve) => {
+        ch.port1.on('message', (m: BoundedShardMessage) => {
+          if (m.kind === 'records') {
+            for (const r of m.records) onRecord?.(r);
+          } else if (m.kind === 'types') {
+            for (const t of m.types) types.add(t);
+            if (++reported === count) {
+              const union = [...types];
+              for (const c of channels) c.port1.postMessage({ types: union });
+            }
+          } else resolve();
+        });
+      }),
+  );
+  const piscina = poolFor(count);
+  const shipped = shippable(evaluation);
+  const loadOptions = shippableLoad(load);
+  let shards: BoundedShardResult[];
+  try {
+    shards = await Promise.all(
+      channels.map(
+        (ch, shard) =>
+          piscina.run({ shard, count, inputs, load: loadOptions, evaluation: shipped, wantRecords: onRecord !== undefined, port: ch.port2 } satisfies BoundedShardTask, {
+            name: 'runBoundedShard',
+            transferList: [ch.port2] as never,
+          }) as Promise<BoundedShardResult>,
+      ),
+    );
+    await Promise.all(done);
+  } finally {
+    for (const ch of channels) ch.port1.close();
+  }
+  return merged(shards, evaluation, now, started);
+}
+
+async function merged(shards: readonly BoundedShardResult[], evaluation: Omit<EvaluateInput, 'snapshot'>, now: string, started: number): Promise<BoundedEvaluation> {
+  // The estate planRemediation needs: every container once (the first shard's copy), and the remediable resources.
+  const items: ReadItem[] = [];
+  const seen = new Set<string>();
+  for (const s of shards) {
+    for (const c of s.parts.containers) {
+      const id = String(c.raw['id']).toLowerCase();
+      if (seen.has(id)) continue;
+      seen.add(id);
+      items.push({ kind: 'resource', raw: c.raw, source: c.source });
+    }
+  }
+  const snapshot = await buildSnapshot(items);
+  const prepared = prepareEvaluation({ ...evaluation, snapshot });
+  // The remediable resources' views are made when planRemediation asks for one (it builds ≤ resourceCount per task).
+  const remediableRaw = new Map<string, RawResource>();
+  for (const s of shards) for (const raw of s.parts.remediableResources) remediableRaw.set(String(raw['id']).toLowerCase(), raw);
+  const views = new Map<string, ResourceView>();
+  const snapshotResource = prepared.contextFor().resourceFor;
+  const resourceFor = (r: ComplianceRecord): ResourceView | undefined => {
+    const key = r.resourceId.toLowerCase();
+    let view = views.get(key);
+    if (view === undefined) {
+      const raw = remediableRaw.get(key);
+      if (raw === undefined) return snapshotResource(r);
+      const made = toResourceView(raw);
+      if (isDiagnostic(made)) return undefined;
+      views.set(key, (view = made));
+    }
+    return view;
+  };
+
+  // Diagnostics as a single run orders them: load (reading order), hierarchy, assignments, scope, records.
+  const hierarchy: Diagnostic[] = [];
+  for (const s of shards) for (const d of s.parts.hierarchyDiagnostics) if (!hierarchy.some((x) => sameDiagnostic(x, d))) hierarchy.push(d);
+  const own = [...prepared.diagnostics];
+  if (evaluation.scope !== undefined) {
+    const known = shards.some((s) => s.parts.scopeCheck?.known === true);
+    const inScope = shards.reduce((n, s) => n + (s.parts.scopeCheck?.inScope ?? 0), 0);
+    if (!known && inScope === 0) own.push(diagnostic('assign.unknown-scope', { scope: evaluation.scope }));
+  }
+  const recordDiagnostics = shards.flatMap((s) => s.parts.recordDiagnostics).sort((x, y) => compareNumbers(x.key, y.key));
+  for (const { diagnostic: d } of recordDiagnostics) if (!own.some((x) => sameDiagnostic(x, d))) own.push(d);
+
+  const remediable = shards.flatMap((s) => s.result.remediable);
+  sortRecords(remediable);
+  const fallback = shards.find((s) => s.result.fallback !== undefined)?.result.fallback;
+  const sum = (f: (s: BoundedShardResult) => number): number => shards.reduce((n, s) => n + f(s), 0);
+  return {
+    evaluatedAt: now,
+    summary: mergeSummaries(shards.map((s) => s.result.summary)),
+    diagnostics: [...mergeLoadDiagnostics(shards.map((s) => s.parts.loadDiagnostics)), ...hierarchy, ...own],
+    scopes: mergeScopes(shards.map((s) => s.result.scopes)),
+    remediable,
+    estate: prepared.contextFor(resourceFor),
+    counts: {
+      // Subscriptions, management groups and tenant-level resources are read by every shard: counted once.
+      read: sum((s) => s.result.counts.read) - (shards.length - 1) * shards[0]!.parts.sharedRead,
+      held: sum((s) => s.result.counts.held),
+      deferred: sum((s) => s.result.counts.deferred),
+      records: sum((s) => s.result.counts.records),
+    },
+    timings: { totalMs: performance.now() - started, evaluateMs: sum((s) => s.result.timings.evaluateMs) },
+    ...(fallback !== undefined ? { fallback } : {}),
+  };
+}
+
+function mergeLoadDiagnostics(lists: readonly (readonly KeyedDiagnostic[])[]): Diagnostic[] {
+  const all = lists.flat().sort((x, y) => compareKeys(x.key, y.key));
+  const out: Diagnostic[] = [];
+  let last: KeyedDiagnostic | undefined;
+  for (const k of all) {
+    // Lines every shard reads (containers, lines that are not one resource) report once.
+    if (last !== undefined && compareKeys(last.key, k.key) === 0 && sameDiagnostic(last.diagnostic, k.diagnostic)) continue;
+    out.push(k.diagnostic);
+    last = k;
+  }
+  return out;
+}
