@@ -89,6 +89,16 @@ function eq(a: string | undefined, lower: string): boolean {
   return true;
 }
 
+/** eq(id.slice(at, at + lower.length), lower), without the slice. */
+function eqAt(id: string, at: number, lower: string): boolean {
+  for (let i = 0; i < lower.length; i++) {
+    let c = id.charCodeAt(at + i);
+    if (c >= 65 && c <= 90) c += 32;
+    if (c !== lower.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
 /** What String.prototype.trim removes (WhiteSpace and LineTerminator). */
 function isTrimmed(c: number): boolean {
   return c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
@@ -132,34 +142,34 @@ export function parseResourceId(id: string): ParseResult {
   return parseCommonResourceId(id) ?? parseAnyResourceId(id);
 }
 
-/** Characters no id may hold (the general parser words the diagnostic). A plain class: one fast scan of the id. */
-const FORBIDDEN = /[\x00-\x1f\x7f?#\\]/;
-
 /**
  * The commonest ids, `/subscriptions/{s}/resourceGroups/{rg}/providers/{ns}/{type}/{name}[/{type}/{name}]…`,
- * optionally extended (`…/providers/{ns}/{type}/{name}…` again: assessments on machines), parsed without splitting
- * them: the same object parseAnyResourceId gives. undefined for any other id, valid or not (a forbidden character,
- * an empty, '.' or '..' segment, whitespace at a segment's end, another shape): the general parser decides it and
- * words its diagnostic.
+ * optionally extended (`…/providers/{ns}/{type}/{name}…` again: assessments on machines), parsed in one pass over
+ * the characters: the same object parseAnyResourceId gives. undefined for any other id, valid or not (a forbidden
+ * character, an empty, '.' or '..' segment, whitespace at a segment's end, another shape): the general parser
+ * decides it and words its diagnostic.
  */
 export function parseCommonResourceId(id: string): ParsedResourceId | undefined {
-  if (typeof id !== 'string' || id.length > MAX_RESOURCE_ID_LENGTH || id.charCodeAt(0) !== 47 || FORBIDDEN.test(id)) return undefined;
+  if (typeof id !== 'string' || id.length > MAX_RESOURCE_ID_LENGTH || id.charCodeAt(0) !== 47) return undefined;
   // Segment k is id.slice(starts[k], ends[k]).
   const starts: number[] = [];
   const ends: number[] = [];
-  for (let at = 0; at !== -1; ) {
-    const next = id.indexOf('/', at + 1);
-    const from = at + 1;
-    const to = next === -1 ? id.length : next;
-    if (to === from || isTrimmed(id.charCodeAt(from)) || isTrimmed(id.charCodeAt(to - 1))) return undefined;
-    if (id.charCodeAt(from) === 46 && (to - from === 1 || (to - from === 2 && id.charCodeAt(from + 1) === 46))) return undefined;
+  let from = 1;
+  for (let i = 1; i <= id.length; i++) {
+    const c = i === id.length ? 47 : id.charCodeAt(i);
+    if (c !== 47) {
+      if (c < 0x20 || c === 0x7f || c === 0x3f /* ? */ || c === 0x23 /* # */ || c === 0x5c /* \ */) return undefined;
+      continue;
+    }
+    if (i === from || isTrimmed(id.charCodeAt(from)) || isTrimmed(id.charCodeAt(i - 1))) return undefined;
+    if (id.charCodeAt(from) === 46 && (i - from === 1 || (i - from === 2 && id.charCodeAt(from + 1) === 46))) return undefined;
     starts.push(from);
-    ends.push(to);
-    at = next;
+    ends.push(i);
+    from = i + 1;
   }
   const n = starts.length;
   const seg = (k: number): string => id.slice(starts[k], ends[k]);
-  const is = (k: number, lower: string): boolean => ends[k]! - starts[k]! === lower.length && eq(seg(k), lower);
+  const is = (k: number, lower: string): boolean => ends[k]! - starts[k]! === lower.length && eqAt(id, starts[k]!, lower);
   if (n < 8 || n % 2 !== 0 || !is(0, 'subscriptions') || !is(2, 'resourcegroups') || !is(4, 'providers')) return undefined;
   const scopes: string[] = [id.slice(0, ends[1]), id.slice(0, ends[3])];
   const providers: ProviderSegment[] = [];
