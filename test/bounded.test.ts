@@ -117,6 +117,15 @@ test('deferredIdOfBytes: only plain one-resource lines of a deferred type, by th
   assert.is(defer(vm(',"data":[]')), undefined, 'an envelope key');
   assert.is(defer('{"id":"/s/x","type":"Microsoft.Security/assessments"}'), undefined, 'a type not deferred');
   assert.is(defer('{"type":"Microsoft.Compute/virtualMachines","tags":{"id":"t"},"id" : "/s/vm2"}'), '/s/vm2');
+  // The type is compared in the bytes, ignoring ASCII case; a non-ASCII type is decoded and lower-cased first.
+  assert.is(defer('{"id":"/s/x","type":"Microsoft.Compute/virtualMachine"}'), undefined, 'a prefix of a deferred type');
+  assert.is(defer('{"id":"/s/x","type":"Microsoft.Compute/virtualMachinesX"}'), undefined, 'a deferred type and more');
+  assert.is(defer('{"id":"/s/x","type":"Microsoft.Compute/virtualMachİnes"}'), undefined, 'İ lower-cases to two units');
+  const nonAscii = deferredIdOfBytes(new Set(['microsoft.compute/vırtualmachines']));
+  const line = '{"id":"/s/y","type":"Microsoft.Compute/VIRTUALMACHINES"}';
+  assert.is(nonAscii(Buffer.from(line), 0, Buffer.byteLength(line)), undefined, 'a non-ASCII deferred type');
+  const dotless = '{"id":"/s/y","type":"Microsoft.Compute/VıRTUALMACHINES"}';
+  assert.is(nonAscii(Buffer.from(dotless), 0, Buffer.byteLength(dotless)), '/s/y', 'the same non-ASCII type in other case');
   for (const line of [vm(''), vm(',"tags":{"a":"[{"}'), '{"id":"/x","type":"Microsoft.Compute/virtualMachines","p":[{"id":"y"}]}', ' {"id":"/s/é","type":"Microsoft.Compute/VIRTUALMACHINES"}']) {
     const parsed = JSON.parse(line) as { id: string };
     assert.is(defer(line), parsed.id, line);

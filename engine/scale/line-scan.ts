@@ -2,26 +2,60 @@
 // its shard (strings) and to defer a line to the second pass of the bounded evaluation (bytes, never decoded).
 
 /**
- * The top-level id and lower-cased type of an NDJSON line that is certainly one resource (an object without a
- * top-level `value` or `data` key, no backslash, `id` and `type` each given once at depth 1 as strings), read from
- * its bytes; undefined for any other line (it is decoded and parsed).
+ * The deferral and routing test of NDJSON lines, on their bytes. For a line that is certainly one resource (an object
+ * without a top-level `value` or `data` key, no backslash, `id` and `type` each given once at depth 1 as strings):
+ * where its top-level id is and whether its type, ignoring case, is one of `types` (compared in the bytes: the type
+ * is not decoded); undefined for any other line (it is decoded and parsed).
  */
-export function idAndTypeOfBytes(buf: Buffer, from: number, to: number): { id: string; typeLower: string } | undefined {
-  const found = topLevelIdAndType(buf, from, to);
-  if (found === undefined) return undefined;
-  return { id: buf.toString('utf8', found[0], found[1]), typeLower: buf.toString('utf8', found[2], found[3]).toLowerCase() };
-}
-
-/**
- * The deferral test of NDJSON lines, on their bytes: the top-level id of a line that is certainly one resource
- * (idAndTypeOfBytes) whose type, lower-cased, is deferred; undefined for any other line.
- */
-export function deferredIdOfBytes(types: ReadonlySet<string>): (buf: Buffer, from: number, to: number) => string | undefined {
+export function lineTestOfBytes(types: ReadonlySet<string>): (buf: Buffer, from: number, to: number) => LineTest | undefined {
+  const typeIn = bytesInSet(types);
   return (buf, from, to) => {
     const found = topLevelIdAndType(buf, from, to);
     if (found === undefined) return undefined;
-    const type = buf.toString('utf8', found[2], found[3]).toLowerCase();
-    return types.has(type) ? buf.toString('utf8', found[0], found[1]) : undefined;
+    return { idStart: found[0], idEnd: found[1], typeIn: typeIn(buf, found[2], found[3]) };
+  };
+}
+
+/** Where a line's top-level id is (decoded only when needed: `buf.toString('utf8', idStart, idEnd)`), and its type test. */
+export interface LineTest {
+  idStart: number;
+  idEnd: number;
+  typeIn: boolean;
+}
+
+/**
+ * The deferral test alone: the top-level id of a line that is certainly one resource (lineTestOfBytes) whose type,
+ * lower-cased, is deferred; undefined for any other line.
+ */
+export function deferredIdOfBytes(types: ReadonlySet<string>): (buf: Buffer, from: number, to: number) => string | undefined {
+  const test = lineTestOfBytes(types);
+  return (buf, from, to) => {
+    const found = test(buf, from, to);
+    return found !== undefined && found.typeIn ? buf.toString('utf8', found.idStart, found.idEnd) : undefined;
+  };
+}
+
+/** Is buf[start..end), lower-cased, one of `words`? ASCII compared in place; other bytes decoded first. */
+function bytesInSet(words: ReadonlySet<string>): (buf: Buffer, start: number, end: number) => boolean {
+  const ascii = [...words].filter((w) => /^[\x00-\x7f]*$/.test(w));
+  return (buf, start, end) => {
+    const len = end - start;
+    outer: for (const w of ascii) {
+      if (w.length !== len) continue;
+      for (let k = 0; k < len; k++) {
+        let b = buf[start + k]!;
+        if (b >= 128) return words.has(buf.toString('utf8', start, end).toLowerCase());
+        if (b >= 65 && b <= 90) b += 32;
+        if (b !== w.charCodeAt(k)) continue outer;
+      }
+      return true;
+    }
+    if (ascii.length === words.size) {
+      // No word matched: only a type with non-ASCII bytes could still lower-case to one of a same-length word.
+      for (let k = start; k < end; k++) if (buf[k]! >= 128) return words.has(buf.toString('utf8', start, end).toLowerCase());
+      return false;
+    }
+    return words.has(buf.toString('utf8', start, end).toLowerCase());
   };
 }
 
@@ -41,8 +75,10 @@ function topLevelIdAndType(buf: Buffer, from: number, to: number): [number, numb
   while (i < to && (buf[i] === 32 || buf[i] === 9)) i++;
   if (buf[i] !== 123 /* { */) return undefined;
   let depth = 0;
-  let id: [number, number] | undefined;
-  let type: [number, number] | undefined;
+  let idStart = -1;
+  let idEnd = -1;
+  let typeStart = -1;
+  let typeEnd = -1;
   let ids = 0;
   let types = 0;
   /** At depth 1: 0 a key comes next, 1 a ':' comes next, 2 a value comes next, 3 inside or after a value. */
@@ -51,45 +87,44 @@ function topLevelIdAndType(buf: Buffer, from: number, to: number): [number, numb
   let key = 0;
   for (; i < to; i++) {
     const c = buf[i]!;
-    if (c === 32 || c === 9 || c === 10 || c === 13) continue;
-    if (c === 92 /* \ */) return undefined;
     if (c === 34 /* " */) {
+      // Most of a line is inside strings: one test per byte there (the closing quote), backslashes refused.
       let end = i + 1;
-      while (end < to && buf[end] !== 34) {
-        if (buf[end] === 92) return undefined;
-        end++;
-      }
-      if (end >= to) return undefined;
-      if (depth === 1 && state === 0) {
-        const len = end - i - 1;
-        key = len === 2 && bytesAre(buf, i + 1, 'id') ? 1 : len === 4 && bytesAre(buf, i + 1, 'type') ? 2 : 0;
-        if (key === 1) ids++;
-        else if (key === 2) types++;
-        else if ((len === 4 && bytesAre(buf, i + 1, 'data')) || (len === 5 && bytesAre(buf, i + 1, 'value'))) return undefined;
-        state = 1;
-      } else if (depth === 1 && state === 2) {
-        if (key === 1) id = [i + 1, end];
-        else if (key === 2) type = [i + 1, end];
-        state = 3;
+      for (let b = buf[end]; b !== 34; b = buf[++end]) if (b === 92 || end >= to) return undefined;
+      if (depth === 1) {
+        if (state === 0) {
+          const len = end - i - 1;
+          key = len === 2 && bytesAre(buf, i + 1, 'id') ? 1 : len === 4 && bytesAre(buf, i + 1, 'type') ? 2 : 0;
+          if (key === 1) ids++;
+          else if (key === 2) types++;
+          else if ((len === 4 && bytesAre(buf, i + 1, 'data')) || (len === 5 && bytesAre(buf, i + 1, 'value'))) return undefined;
+          state = 1;
+        } else if (state === 2) {
+          if (key === 1) {
+            idStart = i + 1;
+            idEnd = end;
+          } else if (key === 2) {
+            typeStart = i + 1;
+            typeEnd = end;
+          }
+          state = 3;
+        }
       }
       i = end;
       continue;
     }
-    if (depth === 1) {
-      if (c === 58 /* : */ && state === 1) {
-        state = 2;
-        continue;
-      }
-      if (c === 44 /* , */) {
-        state = 0;
-        continue;
-      }
-      if (state === 2) state = 3; // a value that is not a string
-    }
+    if (c <= 32) continue; // whitespace (and control bytes, which JSON.parse refuses anyway)
+    if (c === 92 /* \ */) return undefined;
     if (c === 123 || c === 91) depth++;
     else if (c === 125 || c === 93) depth--;
+    else if (depth === 1) {
+      if (c === 58 /* : */) {
+        if (state === 1) state = 2;
+      } else if (c === 44 /* , */) state = 0;
+      else if (state === 2) state = 3; // a value that is not a string
+    }
   }
-  return ids === 1 && types === 1 && id !== undefined && type !== undefined ? [id[0], id[1], type[0], type[1]] : undefined;
+  return ids === 1 && types === 1 && idStart !== -1 && typeStart !== -1 ? [idStart, idEnd, typeStart, typeEnd] : undefined;
 }
 
 /**

@@ -9,7 +9,7 @@ import { located, readFileBatches, resolveInputFiles, type LoadOptions, type Rea
 import { buildHierarchy, type HierarchyInput } from '../scope/hierarchy.js';
 import { compareIdsIgnoringCase, isDiagnostic, parseResourceId, type ParsedResourceId } from '../scope/resource-id.js';
 import { toResourceView, type ScopedResourceView } from '../scope/view.js';
-import { idAndTypeOfBytes, topLevelId } from './line-scan.js';
+import { lineTestOfBytes, topLevelId } from './line-scan.js';
 import { Projector, type KeepPlan } from './plan.js';
 import { idHash } from '../scope/id-hash.js';
 import { ownerShard, readByEveryShard, routeId, type ShardSpec } from './route.js';
@@ -174,7 +174,7 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
     noteContainers(parsed, id);
   };
   const lineFilter = shard === undefined ? undefined : lineRouter(shard);
-  const deferring = deferTypes !== undefined && deferTypes.size > 0 ? deferTypes : undefined;
+  const deferring = deferTypes !== undefined && deferTypes.size > 0 ? lineTestOfBytes(deferTypes) : undefined;
   /**
    * Deferred lines are recognised from their bytes: never decoded to a string, never parsed in this pass; so are a
    * shard's lines of other shards (skipped, not counted: their shard reads them).
@@ -183,11 +183,12 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
     deferring === undefined
       ? undefined
       : (buf: Buffer, from: number, to: number, lineNo: number): boolean => {
-          const found = idAndTypeOfBytes(buf, from, to);
-          if (found === undefined) return false;
-          if (shard !== undefined && !routeId(found.id, shard)) return true;
-          if (!deferring.has(found.typeLower)) return false;
-          noteDeferred(found.id, lineNo);
+          const found = deferring(buf, from, to);
+          if (found === undefined || (shard === undefined && !found.typeIn)) return false;
+          const id = buf.toString('utf8', found.idStart, found.idEnd);
+          if (shard !== undefined && !routeId(id, shard)) return true;
+          if (!found.typeIn) return false;
+          noteDeferred(id, lineNo);
           return true;
         };
   const fileIndex = new Map(files.map((f, i) => [f, i]));
