@@ -116,7 +116,7 @@ const format = (name: string, report = sampleReport(), options = {}): string => 
 const registry = suite('REPORTERS');
 
 registry('one entry per format, each named, documented and with an extension', () => {
-  assert.equal(REPORTERS.map((r) => r.name), ['table', 'json', 'markdown', 'sarif', 'junit']);
+  assert.equal(REPORTERS.map((r) => r.name), ['table', 'json', 'ndjson', 'markdown', 'sarif', 'junit']);
   for (const r of REPORTERS) {
     assert.ok(r.doc.length > 10, r.name);
     assert.ok(/^[a-z]+$/.test(r.extension), r.name);
@@ -234,6 +234,19 @@ json('json, sarif and junit in pieces (for reports longer than a string can be):
       assert.is(pieces.join(''), reporter.format(r), name);
     }
     assert.ok([...reporter.chunks!(many)].length > 3, `${name}: large reports in several pieces`);
+  }
+});
+
+// ── ndjson ──────────────────────────────────────────────────────────────────────────────
+
+json('ndjson: one record per line in report order, then one line with the rest of the report', () => {
+  for (const report of [sampleReport(), { ...sampleReport(), results: [], scopes: undefined } as ComplianceReport]) {
+    const text = format('ndjson', report);
+    assert.ok(text.endsWith('\n'));
+    const lines = text.slice(0, -1).split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.is(lines.length, report.results.length + 1);
+    assert.equal(lines.slice(0, -1), JSON.parse(JSON.stringify(report.results)));
+    assert.equal(lines.at(-1), JSON.parse(JSON.stringify({ evaluatedAt: report.evaluatedAt, summary: report.summary, diagnostics: report.diagnostics, scopes: report.scopes ?? [] })));
   }
 });
 
