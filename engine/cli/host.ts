@@ -1,7 +1,7 @@
 // What the CLI needs from its process, as one object: the real one (nodeHost) and, in tests, a recording one.
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import * as path from 'node:path';
 
@@ -19,6 +19,11 @@ export interface Host {
    * one string (a report may be longer than a string can be). Hosts without it get the pieces joined.
    */
   writeChunks?(file: string | undefined, chunks: Iterable<string>): Promise<void>;
+  /**
+   * An output written while it is produced (dine evaluate --bounded): to a file relative to cwd, put in place only when
+   * ended, or to stdout (`file` undefined). Hosts without it get the pieces gathered and written at the end.
+   */
+  openWriter?(file: string | undefined): OutputWriter;
   /** Standard output is a terminal (the table format may use colour). */
   isTTY: boolean;
   /** Standard error is a terminal (progress lines are shown). Defaults to isTTY. */
@@ -37,6 +42,8 @@ async function readStdin(): Promise<string> {
 
 /** Pieces are gathered up to this many characters per write. */
 const WRITE_BATCH = 1 << 20;
+/** A stream writer with this much pending is behind: its producer waits (bounded memory for slow disks and pipes). */
+const BEHIND_BYTES = 16 << 20;
 
 /** Writes the pieces in batches, waiting for the stream to drain (a pipe reader may be slower than dine). */
 async function writeAll(out: Writable, chunks: Iterable<string>): Promise<void> {
@@ -77,12 +84,78 @@ async function writeFileChunks(file: string, chunks: Iterable<string>): Promise<
   }
 }
 
+/** Text appended piece by piece. */
+export interface OutputWriter {
+  write(text: string): void;
+  /** A promise when the writer is far behind (wait for it before producing more), else undefined. */
+  behind?(): Promise<void> | undefined;
+  /** Writes what is pending; a file is put in place only now. */
+  end(): Promise<void>;
+  /** Drops the output: a file is not written at all; stdout keeps what was already written. */
+  abandon(): Promise<void>;
+}
+
+/**
+ * Pieces gathered into WRITE_BATCH writes. A file is written under a temporary name beside it and renamed when ended,
+ * so a run that fails leaves no partial report. Writes do not wait for the stream: the evaluation that produces them
+ * awaits its own reads, which lets the writes proceed.
+ */
+function streamWriter(file: string | undefined): OutputWriter {
+  const target = file === undefined ? undefined : path.resolve(process.cwd(), file);
+  const partial = target === undefined ? undefined : `${target}.dine-partial-${process.pid}`;
+  const out: Writable = partial === undefined ? process.stdout : createWriteStream(partial, { encoding: 'utf8' });
+  let failed: Error | undefined;
+  const onError = (e: Error): void => {
+    failed ??= e;
+  };
+  out.on('error', onError);
+  let batch: string[] = [];
+  let size = 0;
+  const flush = (): void => {
+    if (size === 0) return;
+    out.write(batch.join(''));
+    batch = [];
+    size = 0;
+  };
+  const close = (): Promise<void> => new Promise<void>((resolve) => out.end(() => resolve()));
+  return {
+    write(text) {
+      batch.push(text);
+      size += text.length;
+      if (size >= WRITE_BATCH) flush();
+    },
+    behind() {
+      return out.writableLength > BEHIND_BYTES && failed === undefined ? once(out, 'drain').then(() => undefined) : undefined;
+    },
+    async end() {
+      flush();
+      if (partial !== undefined) {
+        await close();
+        if (failed === undefined) await rename(partial, target!);
+        else await rm(partial, { force: true });
+      }
+      out.off('error', onError);
+      if (failed !== undefined) throw failed;
+    },
+    async abandon() {
+      batch = [];
+      size = 0;
+      if (partial !== undefined) {
+        await close();
+        await rm(partial, { force: true });
+      }
+      out.off('error', onError);
+    },
+  };
+}
+
 export const nodeHost: Host = {
   stdout: (text) => void process.stdout.write(text),
   stderr: (text) => void process.stderr.write(text),
   readFile: (file) => (file === '-' ? readStdin() : readFile(path.resolve(process.cwd(), file), 'utf8')),
   writeFile: (file, text) => writeFile(path.resolve(process.cwd(), file), text, 'utf8'),
   writeChunks: (file, chunks) => (file === undefined ? writeAll(process.stdout, chunks) : writeFileChunks(file, chunks)),
+  openWriter: streamWriter,
   isTTY: process.stdout.isTTY === true,
   stderrIsTTY: process.stderr.isTTY === true,
   env: process.env,

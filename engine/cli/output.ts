@@ -2,7 +2,7 @@
 // the folder, so a hostile resource name can never write elsewhere.
 import { mkdir } from 'node:fs/promises';
 import * as path from 'node:path';
-import type { Host } from './host.js';
+import type { Host, OutputWriter } from './host.js';
 
 export interface OutputFile {
   path: string;
@@ -38,4 +38,17 @@ export async function writeReport(host: Host, file: string | undefined, rendered
   if ('chunks' in rendered) await host.writeChunks!(file, rendered.chunks);
   else if (file !== undefined) await host.writeFile(file, rendered.text);
   else host.stdout(rendered.text);
+}
+
+/** The host's writer, or (hosts without one) pieces gathered and written when ended. */
+export function openOutput(host: Host, file: string | undefined): OutputWriter {
+  if (host.openWriter !== undefined) return host.openWriter(file);
+  const pieces: string[] = [];
+  return {
+    write: (text) => void pieces.push(text),
+    end: () => writeReport(host, file, host.writeChunks !== undefined ? { chunks: pieces } : { text: pieces.join('') }),
+    abandon: async () => {
+      pieces.length = 0;
+    },
+  };
 }

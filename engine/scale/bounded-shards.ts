@@ -32,7 +32,7 @@ const sameDiagnostic = (x: Diagnostic, y: Diagnostic): boolean => x.code === y.c
 export async function evaluateBoundedShards(input: EvaluateBoundedInput): Promise<BoundedEvaluation> {
   const started = performance.now();
   const now = input.now ?? new Date().toISOString();
-  const { inputs, load = {}, onRecord, onPlan, workers = 2, ...rest } = input;
+  const { inputs, load = {}, onRecord, onPlan, workers = 2, backpressure: _backpressure, keepRemediable = true, ...rest } = input;
   const evaluation: Omit<EvaluateInput, 'snapshot'> = { ...rest, now };
   const count = Math.max(2, Math.floor(workers));
   onPlan?.(planEvaluation(evaluation, now));
@@ -65,7 +65,7 @@ export async function evaluateBoundedShards(input: EvaluateBoundedInput): Promis
     shards = await Promise.all(
       channels.map(
         (ch, shard) =>
-          piscina.run({ shard, count, inputs, load: loadOptions, evaluation: shipped, wantRecords: onRecord !== undefined, port: ch.port2 } satisfies BoundedShardTask, {
+          piscina.run({ shard, count, inputs, load: loadOptions, evaluation: shipped, wantRecords: onRecord !== undefined, keepRemediable, port: ch.port2 } satisfies BoundedShardTask, {
             name: 'runBoundedShard',
             transferList: [ch.port2] as never,
           }) as Promise<BoundedShardResult>,

@@ -29,6 +29,16 @@ export interface EvaluateBoundedInput extends Omit<EvaluateInput, 'snapshot'> {
   load?: Pick<LoadOptions, 'cwd' | 'streamThresholdBytes'>;
   /** Each record, once (not held by dine afterwards). */
   onRecord?: (record: ComplianceRecord) => void;
+  /**
+   * Asked after each batch of the second pass: a promise makes the evaluation wait for it (a consumer writing the
+   * records out lets its stream drain). On this thread only.
+   */
+  backpressure?: () => Promise<void> | undefined;
+  /**
+   * Keep the NonCompliant DeployIfNotExists records and their resources for planRemediation (default true); false
+   * keeps none (`remediable` is empty): less memory when no plan follows.
+   */
+  keepRemediable?: boolean;
   onPlan?: (plan: KeepPlan) => void;
   /**
    * Worker threads, each reading the inputs and evaluating one shard of subscriptions in two passes
@@ -108,7 +118,7 @@ export async function runBounded(input: EvaluateBoundedInput, shard?: BoundedSha
   const started = performance.now();
   let evaluateMs = 0;
   const now = input.now ?? new Date().toISOString();
-  const { inputs, load = {}, onRecord, onPlan, workers: _workers, ...rest } = input;
+  const { inputs, load = {}, onRecord, onPlan, workers: _workers, backpressure, keepRemediable = true, ...rest } = input;
   const evaluation: Omit<EvaluateInput, 'snapshot'> = { ...rest, now };
   const plan = planEvaluation(evaluation, now);
   onPlan?.(plan);
@@ -152,7 +162,7 @@ export async function runBounded(input: EvaluateBoundedInput, shard?: BoundedSha
     let kept: ResourceView | undefined;
     for (const r of perResource) {
       onRecord?.(r);
-      if (r.complianceState === 'NonCompliant' && r.effect.toLowerCase() === 'deployifnotexists') {
+      if (keepRemediable && r.complianceState === 'NonCompliant' && r.effect.toLowerCase() === 'deployifnotexists') {
         // Kept for planRemediation, which reads no reasons: a copy without them (onRecord had the whole record),
         // whose strings are the kept view's shared ones rather than this line's parse.
         kept ??= keep(view);
@@ -206,6 +216,8 @@ export async function runBounded(input: EvaluateBoundedInput, shard?: BoundedSha
       const lineFilter = (_line: string, lineNo: number): boolean => indexOfSorted(deferred.lines, lineNo) !== -1;
       const skipLineBytes = (_buf: Buffer, _from: number, _to: number, lineNo: number): boolean => !isDeferred(lineNo);
       for await (const batch of readFileBatches(files[f]!, { ...load, lineFilter, skipLineBytes })) {
+        const wait = backpressure?.();
+        if (wait !== undefined) await wait;
         for (let b = 0; b < batch.length; b++) {
           // Released as soon as it is evaluated, so that what a batch parsed dies young (not promoted, then garbage).
           const item = batch[b]!;

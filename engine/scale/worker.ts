@@ -45,6 +45,7 @@ export interface BoundedShardTask {
   evaluation: Omit<EvaluateInput, 'snapshot'>;
   /** Records go back in batches on the port (only when the caller wants them: they are most of the traffic). */
   wantRecords: boolean;
+  keepRemediable: boolean;
   port: MessagePort;
 }
 
@@ -73,7 +74,7 @@ export async function runBoundedShard(task: BoundedShardTask): Promise<BoundedSh
   };
   try {
     const { result, parts } = await runBounded(
-      { ...task.evaluation, inputs: task.inputs, load: task.load, ...(task.wantRecords ? { onRecord } : {}) },
+      { ...task.evaluation, inputs: task.inputs, load: task.load, keepRemediable: task.keepRemediable, ...(task.wantRecords ? { onRecord } : {}) },
       { spec: { index: task.shard, count: task.count }, exchangeTypes: (held) => exchange(port, held) },
     );
     flush();

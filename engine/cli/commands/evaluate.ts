@@ -3,12 +3,13 @@
 import { Option, type Command } from 'commander';
 import {
   describeDefinitions, diagnostic, evaluate, loadPolicyDocuments, loadSnapshot, lookupReporter, PolicyError, REPORTERS,
-  type ComplianceReport, type Diagnostic, type EvaluateInput, type PolicyDocumentEntry,
+  type ComplianceRecord, type ComplianceReport, type Diagnostic, type EvaluateInput, type PolicyDocumentEntry,
 } from '../../index.js';
-import { inputBytes, planEvaluation, streamSnapshot } from '../../scale/index.js';
+import { closeWorkers, evaluateBounded, inputBytes, planEvaluation, streamSnapshot } from '../../scale/index.js';
+import { ndjsonRecordLine, ndjsonTrailerLine } from '../../report/index.js';
 import type { Snapshot } from '../../load/snapshot.js';
 import { wantsColour } from '../host.js';
-import { renderReport, writeReport } from '../output.js';
+import { openOutput, renderReport, writeReport } from '../output.js';
 import { EXIT, formatProblem, isInputError } from '../problems.js';
 import type { CommandContext, CommandSpec } from './types.js';
 
@@ -27,6 +28,9 @@ Examples:
   # JUnit for Azure DevOps, failing the step only on evaluation errors
   dine evaluate --policies policies --snapshot snapshot/ --format junit --output TEST-dine.xml --fail-on error
 
+  # a million resources on a small machine: records as NDJSON while they are evaluated, the summary on the last line
+  dine evaluate --policies policies --snapshot export.ndjson --bounded --format ndjson --output records.ndjson
+
   # definitions from standard input
   cat policy.json | dine evaluate --policies - --snapshot resources.json --format json
 
@@ -37,16 +41,19 @@ interface EvaluateOptions extends EvaluationInputs {
   format: string;
   output?: string;
   failOn: FailOn;
+  bounded?: boolean;
+  workers?: string;
 }
 
 /** Does the report fail the run under --fail-on? */
 export function reportFails(report: ComplianceReport, failOn: FailOn): boolean {
+  return report.results.some((r) => recordFails(r, failOn));
+}
+
+function recordFails(r: ComplianceRecord, failOn: FailOn): boolean {
   if (failOn === 'never') return false;
-  return report.results.some((r) =>
-    failOn === 'noncompliant'
-      ? r.complianceState === 'NonCompliant' || r.complianceState === 'Error' || r.complianceState === 'Conflict'
-      : r.complianceState === 'Error' || r.complianceState === 'Conflict',
-  );
+  const s = r.complianceState;
+  return s === 'Error' || s === 'Conflict' || (failOn === 'noncompliant' && s === 'NonCompliant');
 }
 
 /** --now: an ISO-8601 date or date-time → its canonical UTC form; undefined when it is not one. */
@@ -79,11 +86,47 @@ export const STREAM_AUTO_BYTES = 64 * 1024 * 1024;
 
 export type LoadedEvaluation = { report: ComplianceReport; input: EvaluateInput; definitions: PolicyDocumentEntry[] } | { problems: Diagnostic[] };
 
+/** The policy documents and evaluation options the command line names, before any snapshot is read. */
+type LoadedInputs = { evaluation: Omit<EvaluateInput, 'snapshot'>; definitions: PolicyDocumentEntry[]; diagnostics: Diagnostic[] } | { problems: Diagnostic[] };
+
 /**
  * Loads everything the options name and evaluates it. Input problems come back as diagnostics (the
  * caller prints them and exits 2); warnings go to stderr.
  */
 export async function loadAndEvaluate(ctx: CommandContext, o: EvaluationInputs, progress: (text: string) => void): Promise<LoadedEvaluation> {
+  const { host } = ctx;
+  const inputs = await loadInputs(ctx, o, progress);
+  if ('problems' in inputs) return inputs;
+  const { evaluation, definitions, diagnostics } = inputs;
+  progress('loading the snapshot…');
+  let snapshot: Snapshot;
+  try {
+    snapshot = await readSnapshot(host.cwd, o, evaluation, diagnostics);
+  } catch (e) {
+    if (e instanceof PolicyError) return { problems: [...diagnostics, ...e.diagnostics] };
+    throw e;
+  }
+  diagnostics.push(...snapshot.diagnostics);
+  if (diagnostics.some((d) => d.severity === 'error')) return { problems: diagnostics };
+
+  // ── evaluate ────────────────────────────────────────────────────────────────────────
+  const setCount = (evaluation.setDefinitions ?? []).length;
+  progress(`evaluating ${definitions.length + setCount} definitions, ${(evaluation.assignments ?? []).length} assignments on ${snapshot.resources.length} resources…`);
+  const input: EvaluateInput = { ...evaluation, snapshot };
+  let report: ComplianceReport;
+  try {
+    report = evaluate(input);
+  } catch (e) {
+    if (e instanceof PolicyError) return { problems: [...diagnostics, ...e.diagnostics] };
+    throw e;
+  }
+  const all = [...diagnostics, ...report.diagnostics];
+  if (all.some(isInputError)) return { problems: all.filter((d) => isInputError(d) || d.severity === 'warning') };
+  for (const d of all) if (d.severity === 'warning') host.stderr(formatProblem(d));
+  return { report, input, definitions };
+}
+
+async function loadInputs(ctx: CommandContext, o: EvaluationInputs, progress: (text: string) => void): Promise<LoadedInputs> {
   const { host } = ctx;
   const problems: Diagnostic[] = [];
   let now: string | undefined;
@@ -122,31 +165,7 @@ export async function loadAndEvaluate(ctx: CommandContext, o: EvaluationInputs, 
   if (o.scope !== undefined) evaluation.scope = o.scope;
   if (o.complete) evaluation.complete = true;
   if (o.lenient) evaluation.lenient = true;
-  progress('loading the snapshot…');
-  let snapshot: Snapshot;
-  try {
-    snapshot = await readSnapshot(host.cwd, o, evaluation, diagnostics);
-  } catch (e) {
-    if (e instanceof PolicyError) return { problems: [...diagnostics, ...e.diagnostics] };
-    throw e;
-  }
-  diagnostics.push(...snapshot.diagnostics);
-  if (diagnostics.some((d) => d.severity === 'error')) return { problems: diagnostics };
-
-  // ── evaluate ────────────────────────────────────────────────────────────────────────
-  progress(`evaluating ${definitions.length + setDefinitions.length} definitions, ${assignments.length} assignments on ${snapshot.resources.length} resources…`);
-  const input: EvaluateInput = { ...evaluation, snapshot };
-  let report: ComplianceReport;
-  try {
-    report = evaluate(input);
-  } catch (e) {
-    if (e instanceof PolicyError) return { problems: [...diagnostics, ...e.diagnostics] };
-    throw e;
-  }
-  const all = [...diagnostics, ...report.diagnostics];
-  if (all.some(isInputError)) return { problems: all.filter((d) => isInputError(d) || d.severity === 'warning') };
-  for (const d of all) if (d.severity === 'warning') host.stderr(formatProblem(d));
-  return { report, input, definitions };
+  return { evaluation, definitions, diagnostics };
 }
 
 /**
@@ -178,6 +197,8 @@ async function runEvaluate(ctx: CommandContext, raw: Record<string, unknown>): P
   const progress = progressReporter(host);
   const reporter = lookupReporter(o.format);
   if (reporter === undefined) return fail(ctx, [usage(`unknown --format "${o.format}" (one of ${REPORTERS.map((r) => r.name).join(', ')})`)]);
+  if (o.bounded === true) return runBounded(ctx, o, progress);
+  if (o.workers !== undefined) return fail(ctx, [usage('--workers goes with --bounded')]);
   const loaded = await loadAndEvaluate(ctx, o, progress);
   if ('problems' in loaded) return fail(ctx, loaded.problems);
   const { report, definitions } = loaded;
@@ -200,6 +221,73 @@ async function runEvaluate(ctx: CommandContext, raw: Record<string, unknown>): P
     await writeReport(host, undefined, rendered);
   }
   return reportFails(report, o.failOn) ? EXIT.findings : EXIT.ok;
+}
+
+/**
+ * --bounded: evaluateBounded (docs/scale.md §4): records are written as they are evaluated, not held — held resources'
+ * first, in report order, then the rest in file order — and the last line carries the summary. Memory stays bounded
+ * whatever the number of resources. A file given with --output is put in place only when the run succeeds.
+ */
+async function runBounded(ctx: CommandContext, o: EvaluateOptions, progress: (text: string) => void): Promise<number> {
+  const { host } = ctx;
+  const problems: Diagnostic[] = [];
+  if (o.format !== 'ndjson') problems.push(usage(`--bounded writes records as they are evaluated: --format ndjson (not ${o.format})`));
+  if (o.stream === false) problems.push(usage('--bounded reads the snapshot in two streamed passes: --no-stream does not go with it'));
+  const workers = o.workers === undefined ? 1 : Number(o.workers);
+  if (!Number.isInteger(workers) || workers < 1 || workers > 64) problems.push(usage(`--workers "${o.workers}" is not a number of threads (1–64)`));
+  if (problems.length > 0) return fail(ctx, problems);
+  const inputs = await loadInputs(ctx, o, progress);
+  if ('problems' in inputs) return fail(ctx, inputs.problems);
+  const { evaluation, diagnostics } = inputs;
+  if (diagnostics.some((d) => d.severity === 'error')) {
+    // As without --bounded: the snapshot is still read (whole), so that its own problems are reported with these.
+    try {
+      const snapshot = await readSnapshot(host.cwd, o, evaluation, diagnostics);
+      return fail(ctx, [...diagnostics, ...snapshot.diagnostics]);
+    } catch (e) {
+      if (e instanceof PolicyError) return fail(ctx, [...diagnostics, ...e.diagnostics]);
+      throw e;
+    }
+  }
+
+  progress('evaluating in two passes (--bounded)…');
+  const out = openOutput(host, o.output);
+  let fails = false;
+  let result: Awaited<ReturnType<typeof evaluateBounded>>;
+  try {
+    result = await evaluateBounded({
+      ...evaluation,
+      inputs: o.snapshot,
+      load: { cwd: host.cwd },
+      workers,
+      keepRemediable: false,
+      ...(out.behind !== undefined ? { backpressure: () => out.behind!() } : {}),
+      onRecord: (r) => {
+        out.write(ndjsonRecordLine(r));
+        if (!fails && recordFails(r, o.failOn)) fails = true;
+      },
+    });
+  } catch (e) {
+    await out.abandon();
+    if (e instanceof PolicyError) return fail(ctx, [...diagnostics, ...e.diagnostics]);
+    throw e;
+  } finally {
+    await closeWorkers();
+  }
+  const all = [...diagnostics, ...result.diagnostics];
+  if (all.some(isInputError)) {
+    await out.abandon();
+    return fail(ctx, all.filter((d) => isInputError(d) || d.severity === 'warning'));
+  }
+  for (const d of all) if (d.severity === 'warning') host.stderr(formatProblem(d));
+  out.write(ndjsonTrailerLine(result));
+  try {
+    await out.end();
+  } catch (e) {
+    return fail(ctx, [diagnostic('cli.write-failed', { file: o.output ?? 'stdout', reason: (e as Error).message })]);
+  }
+  if (o.output !== undefined) progress(`wrote ${o.output} (${result.counts.records} results)`);
+  return fails ? EXIT.findings : EXIT.ok;
 }
 
 /** Prints the problems (errors first, in their order; then warnings) and returns exit code 2. */
@@ -233,6 +321,8 @@ export const EVALUATE_COMMAND: CommandSpec = {
       .addOption(new Option('-f, --format <name>', 'output format').choices(REPORTERS.map((r) => r.name)).default('table'))
       .option('-o, --output <file>', 'write the report to this file (only when the run succeeds) instead of stdout')
       .addOption(new Option('--fail-on <when>', 'exit 1 on: noncompliant (also evaluation errors), error (evaluation errors only), never').choices([...FAIL_ON]).default('noncompliant'))
+      .option('--bounded', 'large estates in bounded memory: two streamed passes, records written as they are evaluated (--format ndjson; held resources first, then file order), the summary last')
+      .option('--workers <n>', 'with --bounded: worker threads, one shard of subscriptions each (default 1)')
       .addHelpText('after', `\nFormats:\n${REPORTERS.map((r) => `  ${r.name.padEnd(9)} ${r.doc}`).join('\n')}\n${EXAMPLES}`);
   },
   run: (ctx, options) => runEvaluate(ctx, options),
