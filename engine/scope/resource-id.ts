@@ -188,17 +188,23 @@ export function parseCommonResourceId(id: string): ParsedResourceId | undefined 
     providers.push({ namespace, types, names });
     k = j;
   }
+  return resourceOf(id, seg(1), seg(3), undefined, providers, scopes);
+}
+
+/** The parsed id of a resource (not a container), from its provider segments and the scopes down to it. */
+function resourceOf(id: string, subscriptionId: string | undefined, resourceGroup: string | undefined, managementGroup: string | undefined, providers: ProviderSegment[], scopes: string[]): ParsedResourceId {
   const own = providers[providers.length - 1]!;
+  const ownStart = scopes.length - own.types.length; // index in `scopes` of the own segment's first resource
   return Object.freeze({
-    id, kind: 'resource', subscriptionId: seg(1), resourceGroup: seg(3), managementGroup: undefined,
+    id, kind: 'resource', subscriptionId, resourceGroup, managementGroup,
     namespace: own.namespace,
     type: own.types.length === 1 ? `${own.namespace}/${own.types[0]}` : `${own.namespace}/${own.types.join('/')}`,
     name: own.names[own.names.length - 1]!,
     fullName: own.names.length === 1 ? own.names[0]! : own.names.join('/'),
     providers: Object.freeze(providers),
     isExtension: providers.length > 1,
-    parentId: scopes[scopes.length - 2],
-    scopeId: scopes[scopes.length - own.types.length - 1]!,
+    parentId: scopes.length >= 2 ? scopes[scopes.length - 2] : undefined,
+    scopeId: ownStart > 0 ? scopes[ownStart - 1]! : TENANT_SCOPE_ID,
     scopes: Object.freeze(scopes),
   } satisfies ParsedResourceId);
 }
@@ -295,22 +301,7 @@ export function parseAnyResourceId(id: string): ParseResult {
     }
   }
 
-  const own = providers[providers.length - 1]!;
-  const ownStart = scopes.length - own.types.length; // index in `scopes` of the own segment's first resource
-  const scopeId = ownStart > 0 ? scopes[ownStart - 1]! : TENANT_SCOPE_ID;
-  const parentId = scopes.length >= 2 ? scopes[scopes.length - 2] : undefined;
-  return Object.freeze({
-    id, kind: 'resource', subscriptionId, resourceGroup, managementGroup,
-    namespace: own.namespace,
-    type: own.types.length === 1 ? `${own.namespace}/${own.types[0]}` : `${own.namespace}/${own.types.join('/')}`,
-    name: own.names[own.names.length - 1]!,
-    fullName: own.names.length === 1 ? own.names[0]! : own.names.join('/'),
-    providers: Object.freeze(providers),
-    isExtension: providers.length > 1,
-    parentId,
-    scopeId,
-    scopes: Object.freeze(scopes),
-  } satisfies ParsedResourceId);
+  return resourceOf(id, subscriptionId, resourceGroup, managementGroup, providers, scopes);
 }
 
 // ── formatting ─────────────────────────────────────────────────────────────────────────
