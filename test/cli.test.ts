@@ -100,7 +100,7 @@ usage('usage mistakes: exit 2 and exactly one line naming the problem', () => {
     [['frobnicate'], /^dine: cli\.usage unknown command 'frobnicate'/],
     [['evaluate', '--snapshot', 'x.json'], /^dine: cli\.usage required option '-p, --policies <paths\.\.\.>' not specified$/],
     [[...SMALL_OK, '--bogus'], /^dine: cli\.usage unknown option '--bogus'/],
-    [[...SMALL_OK, '--format', 'xml'], /^dine: cli\.usage option '-f, --format <name>' argument 'xml' is invalid\. Allowed choices are table, json, markdown, sarif, junit\.$/],
+    [[...SMALL_OK, '--format', 'xml'], /^dine: cli\.usage option '-f, --format <name>' argument 'xml' is invalid\. Allowed choices are table, json, ndjson, markdown, sarif, junit\.$/],
     [[...SMALL_OK, '--fail-on', 'sometimes'], /^dine: cli\.usage option '--fail-on <when>' argument 'sometimes' is invalid/],
     [[...SMALL_OK, '--now', 'yesterday'], /^dine: cli\.usage --now "yesterday" is not an ISO-8601 date or date-time/],
     [[...SMALL_OK, '--scope', 'subscriptions/x'], /^dine: cli\.usage --scope "subscriptions\/x" is not a resource id/],
