@@ -18,6 +18,7 @@ import { evaluateResource } from '../evaluate/resource.js';
 import { compilePolicy } from '../compile/policy.js';
 import { RelatedIndex } from '../effects/existence.js';
 import { toResourceView } from '../scope/view.js';
+import { sortByIdIgnoringCase } from '../scope/id-order.js';
 import { findQualysDataCentre, findScanCommand, findSupportedOsForArc, findSupportedOsForVm } from './data/index.js';
 import { buildPack, VA_ASSESSMENT_KEY } from './data/pack.js';
 import { ownEvaluation, planScanRemediation, provisionDefinition, provisionEvaluation, type ScanPlan } from './remediation.js';
@@ -260,9 +261,9 @@ function pricingVerdict(snapshot: Snapshot, subscriptionId: string | undefined, 
   return { on: tier?.toLowerCase() === 'standard', text: `pricing VirtualMachines is ${tier ?? 'not set'}` };
 }
 
-function assessmentVerdict(snapshot: Snapshot, view: ResourceView, anyPricing: boolean, subName: string): Verdict & { assessment?: MachineResult['assessment'] } {
+/** `pricing`: pricingVerdict of the machine's subscription (one per subscription, not per machine). */
+function assessmentVerdict(snapshot: Snapshot, view: ResourceView, pricing: ReturnType<typeof pricingVerdict>, subName: string): Verdict & { assessment?: MachineResult['assessment'] } {
   const at = snapshot.byId.get(`${view.id}/providers/Microsoft.Security/assessments/${VA_ASSESSMENT_KEY}`.toLowerCase());
-  const pricing = pricingVerdict(snapshot, view.subscriptionId, anyPricing);
   const plan = pricing.on === undefined ? {} : { defenderForServers: pricing.on };
   if (at === undefined) {
     if (pricing.on === false) return { group: 'NotApplicable', reason: `no Defender assessment; subscription ${subName} is not on Defender for Servers (${pricing.text}), so the integrated scanner is not offered`, decidedBy: DEFENDER, ...plan };
@@ -313,8 +314,14 @@ export function scanEstate(input: ScanInput): ScanReport {
   if (input.scope !== undefined && input.scope !== '/' && snapshot.hierarchy.node(input.scope) === undefined && !snapshot.byId.has(input.scope.toLowerCase())) {
     diagnostics.push(diagnostic('scan.unknown-scope', { scope: input.scope }));
   }
-  const machines = snapshot.resources.filter((r) => (r.typeLower === VM_TYPE || r.typeLower === ARC_TYPE) && inScope(r));
-  machines.sort((a, b) => cmp(a.id.toLowerCase(), b.id.toLowerCase()) || cmp(a.id, b.id));
+  // Positions in the snapshot (a machine's source without an id look-up), in id order ignoring case (snapshot ids are
+  // unique ignoring case); sortByIdIgnoringCase does not lower-case ids per comparison (10^6 machines).
+  const positions: number[] = [];
+  snapshot.resources.forEach((r, i) => {
+    if ((r.typeLower === VM_TYPE || r.typeLower === ARC_TYPE) && inScope(r)) positions.push(i);
+  });
+  sortByIdIgnoringCase(positions, (i) => snapshot.resources[i]!.id);
+  const machines = positions.map((i) => snapshot.resources[i]!);
   if (machines.length === 0 && diagnostics.length === 0) diagnostics.push(diagnostic('scan.no-machines', { where: input.scope !== undefined && input.scope !== '/' ? ` at or below ${input.scope}` : '' }));
 
   // Scanner extension resources on machines, by machine id.
@@ -339,21 +346,26 @@ export function scanEstate(input: ScanInput): ScanReport {
     dine = dineVerdicts(snapshot, dineReport, defs[DINE_DEFENDER_POLICY], subName);
   }
 
-  const results: MachineResult[] = machines.map((view) => {
+  const pricings = new Map<string | undefined, ReturnType<typeof pricingVerdict>>();
+  const pricingOf = (subscriptionId: string | undefined): ReturnType<typeof pricingVerdict> => {
+    let p = pricings.get(subscriptionId);
+    if (p === undefined) pricings.set(subscriptionId, (p = pricingVerdict(snapshot, subscriptionId, anyPricing)));
+    return p;
+  };
+  const results: MachineResult[] = machines.map((view, k) => {
     const isVm = view.typeLower === VM_TYPE;
     const os = osOf(view);
-    const scanner = scanners.get(view.id.toLowerCase());
+    const scanner = scanners.size === 0 ? undefined : scanners.get(view.id.toLowerCase());
     let verdict: Verdict & { assessment?: MachineResult['assessment'] };
     if (dine !== undefined) verdict = dine(view);
-    else verdict = assessmentVerdict(snapshot, view, anyPricing, subName(view.subscriptionId));
+    else verdict = assessmentVerdict(snapshot, view, pricingOf(view.subscriptionId), subName(view.subscriptionId));
     if (verdict.group === 'Unhealthy' && verdict.decidedBy.source === 'defender-assessment' && scanner !== undefined) {
       const state = str(get(scanner.raw, 'properties', 'provisioningState'));
       verdict = { ...verdict, reason: `${verdict.reason} (the scanner resource exists${state ? `, provisioningState ${state}` : ''}: deployed, not reported by Defender yet)` };
     }
     const dc = findQualysDataCentre(view.location ?? '');
     const cmd = findScanCommand(os.platform);
-    const at = snapshot.byId.get(view.id.toLowerCase());
-    const src = at === undefined ? undefined : snapshot.sources[at];
+    const src = snapshot.sources[positions[k]!];
     const m: MachineResult = {
       id: view.id,
       name: view.name,
