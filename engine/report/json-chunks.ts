@@ -11,20 +11,23 @@ const SEARCH_DEPTH = 3;
  * part, everything else by JSON.stringify with its indentation shifted — JSON text has no raw line breaks inside
  * strings, so shifting every line break is exact. Plain data only (no toJSON, as the reports are).
  */
-export function* prettyJsonChunks(value: unknown, indent = ''): Generator<string> {
-  if (!holdsLargeArray(value, SEARCH_DEPTH)) {
+export function* prettyJsonChunks(value: unknown, indent = '', searchDepth = SEARCH_DEPTH): Generator<string> {
+  if (!holdsLargeArray(value, searchDepth)) {
     yield shift(JSON.stringify(value, null, 2) ?? 'null', indent);
     return;
   }
   const inner = `${indent}  `;
   if (Array.isArray(value)) {
     yield '[\n';
+    // The members of a large array (records, machines) are searched no deeper than themselves: looking into each
+    // cost more than writing it, and a member large enough to need pieces of its own does not occur in reports.
+    const memberDepth = value.length > LARGE_ARRAY ? 0 : SEARCH_DEPTH;
     for (let i = 0; i < value.length; i++) {
       const v = value[i];
       yield inner;
       // As JSON.stringify: undefined, functions and symbols in arrays are null.
       if (v === undefined || typeof v === 'function' || typeof v === 'symbol') yield 'null';
-      else yield* prettyJsonChunks(v, inner);
+      else yield* prettyJsonChunks(v, inner, memberDepth);
       yield i < value.length - 1 ? ',\n' : '\n';
     }
     yield `${indent}]`;
