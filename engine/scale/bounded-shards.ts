@@ -15,17 +15,9 @@ import { isDiagnostic } from '../scope/resource-id.js';
 import { toResourceView } from '../scope/view.js';
 import { mergeScopes } from './merge.js';
 import type { BoundedEvaluation, EvaluateBoundedInput } from './pipeline.js';
-import { compareKeys, type KeyedDiagnostic } from './snapshot.js';
+import { compareKeys, compareNumbers, type KeyedDiagnostic } from './snapshot.js';
 import { planEvaluation, poolFor, shippable, shippableLoad } from './stream.js';
 import type { BoundedShardMessage, BoundedShardResult, BoundedShardTask } from './worker.js';
-
-function compareNumbers(a: readonly number[], b: readonly number[]): number {
-  for (let i = 0; i < a.length && i < b.length; i++) {
-    const d = a[i]! - b[i]!;
-    if (d !== 0) return d;
-  }
-  return a.length - b.length;
-}
 
 const sameDiagnostic = (x: Diagnostic, y: Diagnostic): boolean => x.code === y.code && x.message === y.message;
 

@@ -23,6 +23,15 @@ export function compareKeys(a: OrderKey, b: OrderKey): number {
   return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
 }
 
+/** Number lists compared element by element, then by length (the longer after its prefix). */
+export function compareNumbers(a: readonly number[], b: readonly number[]): number {
+  for (let i = 0; i < a.length && i < b.length; i++) {
+    const d = a[i]! - b[i]!;
+    if (d !== 0) return d;
+  }
+  return a.length - b.length;
+}
+
 export interface KeyedDiagnostic {
   key: OrderKey;
   diagnostic: Diagnostic;

@@ -16,7 +16,7 @@ import { toEntry, type DocumentInput } from '../evaluate/documents.js';
 import { resolveInputFiles, type LoadOptions } from '../load/snapshot.js';
 import { Hierarchy } from '../scope/hierarchy.js';
 import { keepPlanFor, type KeepPlan } from './plan.js';
-import { compareKeys, streamSnapshot, type KeyedDiagnostic, type OrderKey } from './snapshot.js';
+import { compareKeys, compareNumbers, streamSnapshot, type KeyedDiagnostic, type OrderKey } from './snapshot.js';
 import { mergeScopes } from './merge.js';
 
 export interface EvaluateStreamInput extends Omit<EvaluateInput, 'snapshot'> {
@@ -154,14 +154,6 @@ export async function closeWorkers(): Promise<void> {
   const p = pool;
   pool = undefined;
   await p?.piscina.destroy();
-}
-
-function compareNumbers(a: readonly number[], b: readonly number[]): number {
-  for (let i = 0; i < a.length; i++) {
-    const d = a[i]! - b[i]!;
-    if (d !== 0) return d;
-  }
-  return 0;
 }
 
 async function evaluateSharded(
