@@ -128,6 +128,7 @@ async function merged(shards: readonly BoundedShardResult[], evaluation: Omit<Ev
     counts: {
       // Subscriptions, management groups and tenant-level resources are read by every shard: counted once.
       read: sum((s) => s.result.counts.read) - (shards.length - 1) * shards[0]!.parts.sharedRead,
+      // What the shards held together in memory (every shard holds the subscriptions and management groups).
       held: sum((s) => s.result.counts.held),
       deferred: sum((s) => s.result.counts.deferred),
       records: sum((s) => s.result.counts.records),
