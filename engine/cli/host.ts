@@ -125,7 +125,8 @@ function streamWriter(file: string | undefined): OutputWriter {
       if (size >= WRITE_BATCH) flush();
     },
     behind() {
-      return out.writableLength > BEHIND_BYTES && failed === undefined ? once(out, 'drain').then(() => undefined) : undefined;
+      // A stream that fails stops being waited for; end() reports the failure.
+      return out.writableLength > BEHIND_BYTES && failed === undefined ? once(out, 'drain').then(() => undefined, () => undefined) : undefined;
     },
     async end() {
       flush();

@@ -159,7 +159,12 @@ export class RelatedIndex implements RelatedLookup {
   /** The last evaluated resource looked up and its slot: its IfNotExists members look it up in turn. */
   private lastPrimary: string | undefined;
   private lastSlot = 0;
-  private lastQuery: RelatedQuery | undefined;
+  /** The last question asked (its parts, not a copy of the query: no allocation per look-up) and its answer. */
+  private lastQueryPrimary: ResourceView | undefined;
+  private lastQueryType: string | undefined;
+  private lastQueryName: string | undefined;
+  private lastQueryScope: ExistenceScope | undefined;
+  private lastQueryGroup: string | undefined;
   private lastFound: readonly ResourceView[] = EMPTY;
 
   constructor(resources: Iterable<ResourceView>) {
@@ -171,7 +176,7 @@ export class RelatedIndex implements RelatedLookup {
     if (list === undefined) this.byType.set(view.typeLower, [view]);
     else list.push(view);
     this.indexes.delete(view.typeLower);
-    this.lastQuery = undefined;
+    this.lastQueryPrimary = undefined;
   }
 
   knows(type: string): boolean {
@@ -191,19 +196,21 @@ export class RelatedIndex implements RelatedLookup {
   find(q: RelatedQuery): readonly ResourceView[] {
     // Members of one initiative often ask the same question about the same resource (two built-ins look up the
     // same assessment): the last answer is kept.
-    const last = this.lastQuery;
     if (
-      last !== undefined &&
-      last.primary === q.primary &&
-      last.type === q.type &&
-      last.name === q.name &&
-      last.existenceScope === q.existenceScope &&
-      last.resourceGroupName === q.resourceGroupName
+      this.lastQueryPrimary === q.primary &&
+      this.lastQueryType === q.type &&
+      this.lastQueryName === q.name &&
+      this.lastQueryScope === q.existenceScope &&
+      this.lastQueryGroup === q.resourceGroupName
     ) {
       return this.lastFound;
     }
     const found = this.lookUp(q);
-    this.lastQuery = { ...q };
+    this.lastQueryPrimary = q.primary;
+    this.lastQueryType = q.type;
+    this.lastQueryName = q.name;
+    this.lastQueryScope = q.existenceScope;
+    this.lastQueryGroup = q.resourceGroupName;
     this.lastFound = found;
     return found;
   }
