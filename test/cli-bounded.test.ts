@@ -62,7 +62,7 @@ test('the records come as they are evaluated: machines (deferred) in file order 
   assert.ok(ids.slice(firstMachine).every((x) => machines.includes(x.resourceId)), 'held resources first');
 });
 
-test('--output: the file appears only when the run succeeds; bad input gives exit 2 and no file', () => {
+test('--output: the file appears only when the run succeeds; bad input or an unwritable path gives exit 2 and no file', () => {
   const root = mkdtempSync(join(tmpdir(), 'dine-bounded-'));
   try {
     const good = join(root, 'good.ndjson');
@@ -78,6 +78,11 @@ test('--output: the file appears only when the run succeeds; bad input gives exi
     assert.equal(bounded, held);
     assert.not.ok(existsSync(bad));
     assert.equal(readdirSync(root), ['good.ndjson'], 'no partial file left');
+    const unwritable = join(root, 'missing-dir', 'out.ndjson');
+    const failed = dine([...CONTOSO, '--format', 'ndjson', '--bounded', '--output', unwritable]);
+    assert.is(failed.status, 2);
+    assert.ok(failed.stderr.includes(`cli.write-failed Could not write ${unwritable}`), failed.stderr);
+    assert.not.ok(failed.stderr.includes('dine-partial'), 'the message names the file asked for');
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

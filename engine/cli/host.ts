@@ -136,7 +136,8 @@ function streamWriter(file: string | undefined): OutputWriter {
         else await rm(partial, { force: true });
       }
       out.off('error', onError);
-      if (failed !== undefined) throw failed;
+      // The temporary name is dine's business: the message names the file the user asked for.
+      if (failed !== undefined) throw partial === undefined ? failed : new Error(failed.message.replaceAll(partial, target!));
     },
     async abandon() {
       batch = [];
