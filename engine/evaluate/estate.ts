@@ -94,11 +94,20 @@ class Surroundings {
    */
   contextsFor(now: string, policy: EvaluationContext['policy']): (view: ResourceView) => EvaluationContext {
     const bySubscription = new Map<string | undefined, Map<string | undefined, EvaluationContext>>();
+    // Exports list a resource group's resources together: the last one's context is tried first, compared by the
+    // strings' text (a streamed resource's strings are new each time, and hashing them for the maps cost more).
+    let lastSubscription: string | undefined;
+    let lastGroup: string | undefined;
+    let last: EvaluationContext | undefined;
     return (view) => {
+      if (last !== undefined && view.subscriptionId === lastSubscription && view.resourceGroup === lastGroup) return last;
       let byGroup = bySubscription.get(view.subscriptionId);
       if (byGroup === undefined) bySubscription.set(view.subscriptionId, (byGroup = new Map()));
       let ctx = byGroup.get(view.resourceGroup);
       if (ctx === undefined) byGroup.set(view.resourceGroup, (ctx = this.contextFor(view, now, policy)));
+      lastSubscription = view.subscriptionId;
+      lastGroup = view.resourceGroup;
+      last = ctx;
       return ctx;
     };
   }
