@@ -45,49 +45,29 @@ const WRITE_BATCH = 1 << 20;
 /** A stream writer with this much pending is behind: its producer waits (bounded memory for slow disks and pipes). */
 const BEHIND_BYTES = 16 << 20;
 
-/** Writes the pieces in batches, waiting for the stream to drain (a pipe reader may be slower than dine). */
-async function writeAll(out: Writable, chunks: Iterable<string>): Promise<void> {
-  let failed: Error | undefined;
-  const onError = (e: Error): void => {
-    failed ??= e;
-  };
-  out.on('error', onError);
+/** The pieces through a stream writer, waiting whenever it falls behind (a pipe reader may be slower than dine). */
+async function writeChunks(file: string | undefined, chunks: Iterable<string>): Promise<void> {
+  const out = streamWriter(file);
   try {
-    let batch: string[] = [];
-    let size = 0;
-    const flush = async (): Promise<void> => {
-      const text = batch.join('');
-      batch = [];
-      size = 0;
-      if (!out.write(text) && failed === undefined) await once(out, 'drain');
-      if (failed !== undefined) throw failed;
-    };
     for (const c of chunks) {
-      batch.push(c);
-      size += c.length;
-      if (size >= WRITE_BATCH) await flush();
+      out.write(c);
+      const wait = out.behind!();
+      if (wait !== undefined) await wait;
     }
-    if (size > 0) await flush();
-  } finally {
-    out.off('error', onError);
+  } catch (e) {
+    await out.abandon();
+    throw e;
   }
+  await out.end();
 }
 
-async function writeFileChunks(file: string, chunks: Iterable<string>): Promise<void> {
-  const out = createWriteStream(path.resolve(process.cwd(), file), { encoding: 'utf8' });
-  const opened = new Promise<void>((resolve, reject) => out.once('open', () => resolve()).once('error', reject));
-  await opened;
-  try {
-    await writeAll(out, chunks);
-  } finally {
-    await new Promise<void>((resolve, reject) => out.end((e?: Error | null) => (e ? reject(e) : resolve())));
-  }
-}
+/** Writing the output failed (the disk, the path, a closed pipe): a cli.write-failed, not an internal error. */
+export class OutputError extends Error {}
 
 /** Text appended piece by piece. */
 export interface OutputWriter {
   write(text: string): void;
-  /** A promise when the writer is far behind (wait for it before producing more), else undefined. */
+  /** A promise when the writer is far behind (wait for it before producing more; rejected when it failed), else undefined. */
   behind?(): Promise<void> | undefined;
   /** Writes what is pending; a file is put in place only now. */
   end(): Promise<void>;
@@ -118,6 +98,8 @@ function streamWriter(file: string | undefined): OutputWriter {
     size = 0;
   };
   const close = (): Promise<void> => new Promise<void>((resolve) => out.end(() => resolve()));
+  // The temporary name is dine's business: the message names the file the user asked for.
+  const failure = (): OutputError => new OutputError(failed === undefined ? 'the output stream failed' : partial === undefined ? failed.message : failed.message.replaceAll(partial, target!));
   return {
     write(text) {
       batch.push(text);
@@ -125,8 +107,12 @@ function streamWriter(file: string | undefined): OutputWriter {
       if (size >= WRITE_BATCH) flush();
     },
     behind() {
-      // A stream that fails stops being waited for; end() reports the failure.
-      return out.writableLength > BEHIND_BYTES && failed === undefined ? once(out, 'drain').then(() => undefined, () => undefined) : undefined;
+      if (failed !== undefined) return Promise.reject(failure());
+      if (out.writableLength <= BEHIND_BYTES) return undefined;
+      return once(out, 'drain').then(
+        () => undefined,
+        () => Promise.reject(failure()),
+      );
     },
     async end() {
       flush();
@@ -136,8 +122,7 @@ function streamWriter(file: string | undefined): OutputWriter {
         else await rm(partial, { force: true });
       }
       out.off('error', onError);
-      // The temporary name is dine's business: the message names the file the user asked for.
-      if (failed !== undefined) throw partial === undefined ? failed : new Error(failed.message.replaceAll(partial, target!));
+      if (failed !== undefined) throw failure();
     },
     async abandon() {
       batch = [];
@@ -156,7 +141,7 @@ export const nodeHost: Host = {
   stderr: (text) => void process.stderr.write(text),
   readFile: (file) => (file === '-' ? readStdin() : readFile(path.resolve(process.cwd(), file), 'utf8')),
   writeFile: (file, text) => writeFile(path.resolve(process.cwd(), file), text, 'utf8'),
-  writeChunks: (file, chunks) => (file === undefined ? writeAll(process.stdout, chunks) : writeFileChunks(file, chunks)),
+  writeChunks,
   openWriter: streamWriter,
   isTTY: process.stdout.isTTY === true,
   stderrIsTTY: process.stderr.isTTY === true,

@@ -8,7 +8,7 @@ import {
 import { closeWorkers, evaluateBounded, inputBytes, planEvaluation, streamSnapshot } from '../../scale/index.js';
 import { ndjsonRecordLine, ndjsonTrailerLine } from '../../report/index.js';
 import type { Snapshot } from '../../load/snapshot.js';
-import { wantsColour } from '../host.js';
+import { OutputError, wantsColour } from '../host.js';
 import { openOutput, renderReport, writeReport } from '../output.js';
 import { EXIT, formatProblem, isInputError } from '../problems.js';
 import type { CommandContext, CommandSpec } from './types.js';
@@ -270,6 +270,7 @@ async function runBounded(ctx: CommandContext, o: EvaluateOptions, progress: (te
   } catch (e) {
     await out.abandon();
     if (e instanceof PolicyError) return fail(ctx, [...diagnostics, ...e.diagnostics]);
+    if (e instanceof OutputError) return fail(ctx, [diagnostic('cli.write-failed', { file: o.output ?? 'stdout', reason: e.message })]);
     throw e;
   } finally {
     await closeWorkers();
