@@ -120,10 +120,16 @@ export async function loadAndEvaluate(ctx: CommandContext, o: EvaluationInputs, 
     if (e instanceof PolicyError) return { problems: [...diagnostics, ...e.diagnostics] };
     throw e;
   }
-  const all = [...diagnostics, ...report.diagnostics];
-  if (all.some(isInputError)) return { problems: all.filter((d) => isInputError(d) || d.severity === 'warning') };
-  for (const d of all) if (d.severity === 'warning') host.stderr(formatProblem(d));
+  const problems = triage(host, [...diagnostics, ...report.diagnostics]);
+  if (problems !== undefined) return { problems };
   return { report, input, definitions };
+}
+
+/** An evaluation's diagnostics: the problems to report (input errors, with the warnings) or, when none, warnings printed. */
+function triage(host: CommandContext['host'], all: readonly Diagnostic[]): Diagnostic[] | undefined {
+  if (all.some(isInputError)) return all.filter((d) => isInputError(d) || d.severity === 'warning');
+  for (const d of all) if (d.severity === 'warning') host.stderr(formatProblem(d));
+  return undefined;
 }
 
 async function loadInputs(ctx: CommandContext, o: EvaluationInputs, progress: (text: string) => void): Promise<LoadedInputs> {
@@ -275,12 +281,11 @@ async function runBounded(ctx: CommandContext, o: EvaluateOptions, progress: (te
   } finally {
     await closeWorkers();
   }
-  const all = [...diagnostics, ...result.diagnostics];
-  if (all.some(isInputError)) {
+  const found = triage(host, [...diagnostics, ...result.diagnostics]);
+  if (found !== undefined) {
     await out.abandon();
-    return fail(ctx, all.filter((d) => isInputError(d) || d.severity === 'warning'));
+    return fail(ctx, found);
   }
-  for (const d of all) if (d.severity === 'warning') host.stderr(formatProblem(d));
   out.write(ndjsonTrailerLine(result));
   try {
     await out.end();
