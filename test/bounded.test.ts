@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { evaluate, loadSnapshot, planRemediation, type ComplianceRecord, type ComplianceReport, type EvaluateInput } from '../engine/index.js';
 import { compareRecords } from '../engine/evaluate/records.js';
 import { asReport, closeWorkers, evaluateBounded } from '../engine/scale/index.js';
-import { deferredIdOfBytes, topLevelStrings } from '../engine/scale/snapshot.js';
+import { lineTestOfBytes, topLevelStrings } from '../engine/scale/snapshot.js';
 import { CONTOSO, contosoAssignments, contosoExemptions, pack } from './support/contoso.js';
 import { writeEstate, writeText } from './support/scale.js';
 
@@ -104,7 +104,16 @@ test('topLevelStrings: id and type at depth 1 only, once, without escapes', () =
   assert.equal(topLevelStrings('[1,2]'), {});
 });
 
-test('deferredIdOfBytes: only plain one-resource lines of a deferred type, by their top-level id and type', () => {
+/** The deferral test of pass 1: the top-level id of a plain one-resource line of a deferred type, else undefined. */
+function deferredIdOfBytes(types: ReadonlySet<string>): (buf: Buffer, from: number, to: number) => string | undefined {
+  const test = lineTestOfBytes(types);
+  return (buf, from, to) => {
+    const found = test(buf, from, to);
+    return found !== undefined && found.typeIn ? buf.toString('utf8', found.idStart, found.idEnd) : undefined;
+  };
+}
+
+test('lineTestOfBytes: only plain one-resource lines of a deferred type, by their top-level id and type', () => {
   const test = deferredIdOfBytes(new Set(['microsoft.compute/virtualmachines']));
   const defer = (line: string) => {
     const buf = Buffer.from(`xx${line}\nyy`);

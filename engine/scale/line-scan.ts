@@ -24,38 +24,24 @@ export interface LineTest {
 }
 
 /**
- * The deferral test alone: the top-level id of a line that is certainly one resource (lineTestOfBytes) whose type,
- * lower-cased, is deferred; undefined for any other line.
+ * Is buf[start..end), lower-cased, one of `words`? An ASCII type is compared in place with the ASCII words (it
+ * lower-cases to ASCII, so no other word can match); a type with other bytes is decoded and lower-cased first.
  */
-export function deferredIdOfBytes(types: ReadonlySet<string>): (buf: Buffer, from: number, to: number) => string | undefined {
-  const test = lineTestOfBytes(types);
-  return (buf, from, to) => {
-    const found = test(buf, from, to);
-    return found !== undefined && found.typeIn ? buf.toString('utf8', found.idStart, found.idEnd) : undefined;
-  };
-}
-
-/** Is buf[start..end), lower-cased, one of `words`? ASCII compared in place; other bytes decoded first. */
 function bytesInSet(words: ReadonlySet<string>): (buf: Buffer, start: number, end: number) => boolean {
   const ascii = [...words].filter((w) => /^[\x00-\x7f]*$/.test(w));
   return (buf, start, end) => {
+    for (let k = start; k < end; k++) if (buf[k]! >= 128) return words.has(buf.toString('utf8', start, end).toLowerCase());
     const len = end - start;
     outer: for (const w of ascii) {
       if (w.length !== len) continue;
       for (let k = 0; k < len; k++) {
         let b = buf[start + k]!;
-        if (b >= 128) return words.has(buf.toString('utf8', start, end).toLowerCase());
         if (b >= 65 && b <= 90) b += 32;
         if (b !== w.charCodeAt(k)) continue outer;
       }
       return true;
     }
-    if (ascii.length === words.size) {
-      // No word matched: only a type with non-ASCII bytes could still lower-case to one of a same-length word.
-      for (let k = start; k < end; k++) if (buf[k]! >= 128) return words.has(buf.toString('utf8', start, end).toLowerCase());
-      return false;
-    }
-    return words.has(buf.toString('utf8', start, end).toLowerCase());
+    return false;
   };
 }
 
@@ -88,9 +74,12 @@ function topLevelIdAndType(buf: Buffer, from: number, to: number): [number, numb
   for (; i < to; i++) {
     const c = buf[i]!;
     if (c === 34 /* " */) {
-      // Most of a line is inside strings: one test per byte there (the closing quote), backslashes refused.
       let end = i + 1;
-      for (let b = buf[end]; b !== 34; b = buf[++end]) if (b === 92 || end >= to) return undefined;
+      while (end < to && buf[end] !== 34) {
+        if (buf[end] === 92) return undefined;
+        end++;
+      }
+      if (end >= to) return undefined;
       if (depth === 1) {
         if (state === 0) {
           const len = end - i - 1;

@@ -17,7 +17,7 @@ import { ownerShard, readByEveryShard, routeId, type ShardSpec } from './route.j
 /** Order of an item in a single run's reading: [file index (-1 before the files), position, sub-position]. */
 export type OrderKey = readonly [number, number, number];
 
-export { deferredIdOfBytes, topLevelId, topLevelStrings } from './line-scan.js';
+export { lineTestOfBytes, topLevelId, topLevelStrings } from './line-scan.js';
 
 export function compareKeys(a: OrderKey, b: OrderKey): number {
   return a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
