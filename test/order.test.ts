@@ -7,7 +7,7 @@ import { attachmentOf, RelatedIndex } from '../engine/effects/existence.js';
 import { isDiagnostic } from '../engine/scope/resource-id.js';
 import { toResourceView } from '../engine/scope/view.js';
 import type { ComplianceRecord, ResourceView } from '../engine/model/index.js';
-import { compareRecords, sortRecords } from '../engine/evaluate/records.js';
+import { compareRecords, mergeSorted, sortRecords } from '../engine/evaluate/records.js';
 import { summarizeInHierarchy } from '../engine/evaluate/rollup.js';
 import { compareIdsIgnoringCase } from '../engine/scope/resource-id.js';
 import { idHash } from '../engine/scope/id-hash.js';
@@ -174,6 +174,24 @@ test('sortRecords orders as a stable sort by compareRecords: members differing i
   const expected = [...records].sort(compareRecords);
   sortRecords(records);
   assert.equal(records.map((r) => r.complianceState), expected.map((r) => r.complianceState));
+});
+
+test('mergeSorted of sorted parts equals sorting their union (records split between shards by subscription)', () => {
+  const records: ComplianceRecord[] = [];
+  for (let i = 0; i < 2000; i++) {
+    records.push({
+      policyAssignmentId: `/providers/Microsoft.Authorization/policyAssignments/${i % 3 === 0 ? 'A' : 'b'}`,
+      policyDefinitionReferenceId: i % 5 === 0 ? 'Ref' : 'ref2',
+      resourceId: `/subscriptions/S${i % 4}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/${i % 2 ? 'VM' : 'vm'}${i}`,
+    } as unknown as ComplianceRecord);
+  }
+  const parts = [0, 1, 2].map((k) => records.filter((r) => Number(r.resourceId[16]) % 3 === k));
+  assert.ok(parts.every((p) => p.length > 300));
+  parts.forEach((p) => sortRecords(p));
+  sortRecords(records);
+  assert.equal(mergeSorted(parts, compareRecords), records);
+  assert.equal(mergeSorted([[], [1, 3], [2], []], (x: number, y: number) => x - y), [1, 2, 3]);
+  assert.equal(mergeSorted([], (x: number, y: number) => x - y), []);
 });
 
 test('records come out in report order, and the roll-ups do not depend on the order of the records', async () => {

@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { evaluate, loadSnapshot, type EvaluateInput } from '../engine/index.js';
 import { closeWorkers, evaluateStream, planEvaluation, streamSnapshot } from '../engine/scale/index.js';
 import { topLevelId } from '../engine/scale/snapshot.js';
+import { packObjects, unpackObjects } from '../engine/scale/wire.js';
 import { CONTOSO, contosoAssignments, contosoExemptions, pack, readJson } from './support/contoso.js';
 import { writeEstate, writeText } from './support/scale.js';
 
@@ -145,3 +146,25 @@ test.after(async () => {
 });
 
 test.run();
+
+test('packObjects / unpackObjects: values, key order, undefined, shared objects and strings survive the crossing', () => {
+  const source = { file: 'a.ndjson', index: 3, line: 4 };
+  const reasons = Object.freeze([]);
+  const list = [
+    { resourceId: '/subscriptions/s/x', complianceState: 'NonCompliant', source, reasons, n: 1.5, ok: true, none: null },
+    { complianceState: 'NonCompliant', resourceId: '/subscriptions/s/y', source, reasons, gone: undefined, nested: { a: ['x', 2] } },
+    {},
+    { resourceId: '', emoji: 'é😀\u0000 ' },
+  ];
+  const packed = packObjects(list);
+  assert.is(packed.count, 4);
+  // 'NonCompliant' and the shared source cross once.
+  assert.is(packed.text.split('NonCompliant').length, 2);
+  assert.is(packed.others.filter((o) => o === source).length, 1);
+  const back = unpackObjects<Record<string, unknown>>(structuredClone(packed));
+  assert.equal(back, list);
+  assert.equal(back.map((o) => Object.keys(o)), list.map((o) => Object.keys(o)));
+  assert.ok('gone' in back[1]!);
+  assert.is(back[0]!['source'], back[1]!['source']);
+  assert.equal(unpackObjects(packObjects([])), []);
+});

@@ -326,6 +326,23 @@ export function sortRecords(records: ComplianceRecord[]): void {
   }
 }
 
+/**
+ * Lists, each sorted by `compare`, merged into one sorted list (ties: the earlier list first). For parts of one
+ * result made apart (shards): a handful of lists, so the next item is the least of their heads.
+ */
+export function mergeSorted<T>(lists: readonly (readonly T[])[], compare: (x: T, y: T) => number): T[] {
+  const out: T[] = [];
+  const at = lists.map(() => 0);
+  for (;;) {
+    let best = -1;
+    for (let k = 0; k < lists.length; k++) {
+      if (at[k]! < lists[k]!.length && (best === -1 || compare(lists[k]![at[k]!]!, lists[best]![at[best]!]!) < 0)) best = k;
+    }
+    if (best === -1) return out;
+    out.push(lists[best]![at[best]!++]!);
+  }
+}
+
 export function compareRecords(x: ComplianceRecord, y: ComplianceRecord): number {
   return (
     compareIdsIgnoringCase(x.policyAssignmentId, y.policyAssignmentId) ||

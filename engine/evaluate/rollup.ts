@@ -2,9 +2,8 @@
 // and the compliance percentage counts distinct resources.
 import type { ComplianceRecord, ComplianceState, ComplianceSummary, RollUp, RollUpKind, ScopeNode, StateCounts } from '../model/index.js';
 import { Hierarchy, type HierarchyNode } from '../scope/hierarchy.js';
-import { resourceIdKey } from '../scope/resource-id.js';
-import { sortRecords } from './records.js';
-import { sortByIdIgnoringCase } from '../scope/id-order.js';
+import { compareIdsIgnoringCase, resourceIdKey } from '../scope/resource-id.js';
+import { mergeSorted, sortRecords } from './records.js';
 
 /** Higher wins: NonCompliant > Compliant > Error > Conflict > Protected > Exempt > Unknown. */
 const RANK: Readonly<Record<ComplianceState, number>> = {
@@ -384,8 +383,8 @@ export function mergeSummaries(parts: readonly ComplianceSummary[]): ComplianceS
     }
     return [...nodes.entries()].sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)).map(([, n]) => n.toRollUp());
   };
-  const byResource = parts.flatMap((p) => p.byResource);
-  sortByIdIgnoringCase(byResource, (r) => r.resourceId);
+  // Each part's list is in id order and the parts share no resource: merged, not sorted again.
+  const byResource = mergeSorted(parts.map((p) => p.byResource), (x, y) => compareIdsIgnoringCase(x.resourceId, y.resourceId));
   const t = total.toRollUp();
   return {
     records,
@@ -397,3 +396,4 @@ export function mergeSummaries(parts: readonly ComplianceSummary[]): ComplianceS
     byResource,
   };
 }
+

@@ -7,13 +7,14 @@
 import { MessageChannel } from 'node:worker_threads';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
 import { prepareEvaluation, type EvaluateInput } from '../evaluate/estate.js';
-import { sortRecords } from '../evaluate/records.js';
+import { compareRecords, mergeSorted } from '../evaluate/records.js';
 import { mergeSummaries } from '../evaluate/rollup.js';
 import { buildSnapshot, type ReadItem } from '../load/snapshot.js';
-import type { ComplianceRecord, RawResource, ResourceView } from '../model/index.js';
+import type { ComplianceRecord, ComplianceSummary, RawResource, ResourceView } from '../model/index.js';
 import { isDiagnostic } from '../scope/resource-id.js';
 import { toResourceView } from '../scope/view.js';
 import { mergeScopes } from './merge.js';
+import { unpackObjects } from './wire.js';
 import type { BoundedEvaluation, EvaluateBoundedInput } from './pipeline.js';
 import { compareKeys, compareNumbers, type KeyedDiagnostic } from './snapshot.js';
 import { planEvaluation, poolFor, shippable, shippableLoad } from './stream.js';
@@ -38,7 +39,7 @@ export async function evaluateBoundedShards(input: EvaluateBoundedInput): Promis
       new Promise<void>((resolve) => {
         ch.port1.on('message', (m: BoundedShardMessage) => {
           if (m.kind === 'records') {
-            for (const r of m.records) onRecord?.(r);
+            if (onRecord !== undefined) for (const r of unpackObjects<ComplianceRecord>(m.records)) onRecord(r);
           } else if (m.kind === 'types') {
             for (const t of m.types) types.add(t);
             if (++reported === count) {
@@ -85,17 +86,32 @@ async function merged(shards: readonly BoundedShardResult[], evaluation: Omit<Ev
   const snapshot = await buildSnapshot(items);
   const prepared = prepareEvaluation({ ...evaluation, snapshot });
   // The remediable resources' views are made when planRemediation asks for one (it builds ≤ resourceCount per task).
-  const remediableRaw = new Map<string, RawResource>();
-  for (const s of shards) for (const raw of s.parts.remediableResources) remediableRaw.set(String(raw['id']).toLowerCase(), raw);
+  // Each remediable record knows its resource's JSON text (a slice: not copied); records the caller made anew
+  // (not these objects) find it by id.
+  const jsonOf = new Map<ComplianceRecord, string>();
+  const lists = shards.map((s) => {
+    const records = unpackObjects<ComplianceRecord>(s.remediable);
+    const { text, ends, of } = s.remediableResources;
+    records.forEach((r, i) => {
+      const k = of[i]!;
+      if (k !== -1) jsonOf.set(r, text.slice(k === 0 ? 0 : ends[k - 1], ends[k]));
+    });
+    return records;
+  });
+  let jsonById: Map<string, string> | undefined;
   const views = new Map<string, ResourceView>();
   const snapshotResource = prepared.contextFor().resourceFor;
   const resourceFor = (r: ComplianceRecord): ResourceView | undefined => {
     const key = r.resourceId.toLowerCase();
     let view = views.get(key);
     if (view === undefined) {
-      const raw = remediableRaw.get(key);
-      if (raw === undefined) return snapshotResource(r);
-      const made = toResourceView(raw);
+      let json = jsonOf.get(r);
+      if (json === undefined) {
+        jsonById ??= new Map([...jsonOf].map(([record, text]) => [record.resourceId.toLowerCase(), text]));
+        json = jsonById.get(key);
+      }
+      if (json === undefined) return snapshotResource(r);
+      const made = toResourceView(JSON.parse(json) as RawResource);
       if (isDiagnostic(made)) return undefined;
       views.set(key, (view = made));
     }
@@ -114,13 +130,13 @@ async function merged(shards: readonly BoundedShardResult[], evaluation: Omit<Ev
   const recordDiagnostics = shards.flatMap((s) => s.parts.recordDiagnostics).sort((x, y) => compareNumbers(x.key, y.key));
   for (const { diagnostic: d } of recordDiagnostics) if (!own.some((x) => sameDiagnostic(x, d))) own.push(d);
 
-  const remediable = shards.flatMap((s) => s.result.remediable);
-  sortRecords(remediable);
+  // Each shard's list is in report order and the shards share no resource: merged, not sorted again.
+  const remediable = mergeSorted(lists, compareRecords);
   const fallback = shards.find((s) => s.result.fallback !== undefined)?.result.fallback;
   const sum = (f: (s: BoundedShardResult) => number): number => shards.reduce((n, s) => n + f(s), 0);
   return {
     evaluatedAt: now,
-    summary: mergeSummaries(shards.map((s) => s.result.summary)),
+    summary: mergeSummaries(shards.map((s) => ({ ...s.result.summary, byResource: unpackObjects<ComplianceSummary['byResource'][number]>(s.byResource) }))),
     diagnostics: [...mergeLoadDiagnostics(shards.map((s) => s.parts.loadDiagnostics)), ...hierarchy, ...own],
     scopes: mergeScopes(shards.map((s) => s.result.scopes)),
     remediable,

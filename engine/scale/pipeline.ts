@@ -111,6 +111,8 @@ export interface BoundedShardParts {
   containers: { raw: RawResource; source: ResourceSource }[];
   /** The remediable records' resources, raw (projected to what the rules read). */
   remediableResources: RawResource[];
+  /** Per remediable record (result.remediable), its resource's index in remediableResources (-1: none). */
+  remediableResourceOf: number[];
 }
 
 /** The two passes, on this thread: the whole estate, or one shard of it (then the merge adds its diagnostics). */
@@ -291,17 +293,21 @@ export async function runBounded(input: EvaluateBoundedInput, shard?: BoundedSha
     sharedRead: streamed.counts.shared,
     containers: [],
     remediableResources: [],
+    remediableResourceOf: [],
   };
   if (shard !== undefined) {
     snapshot.resources.forEach((v, i) => {
       if (CONTAINER_TYPES.includes(v.typeLower)) parts.containers.push({ raw: v.raw, source: snapshot.sources[i]! });
     });
-    const sent = new Set<ResourceView>();
+    const sent = new Map<ResourceView, number>();
     for (const r of remediable) {
       const view = remediableViews.get(r) ?? snapshotResource(r);
-      if (view === undefined || sent.has(view)) continue;
-      sent.add(view);
-      parts.remediableResources.push(view.raw);
+      let at = view === undefined ? -1 : sent.get(view);
+      if (at === undefined) {
+        sent.set(view!, (at = parts.remediableResources.length));
+        parts.remediableResources.push(view!.raw);
+      }
+      parts.remediableResourceOf.push(at);
     }
   }
   return { result, parts };

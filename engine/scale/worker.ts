@@ -9,6 +9,7 @@ import { runBounded, type BoundedEvaluation, type BoundedShardParts } from './pi
 import type { EvaluateInput } from '../evaluate/estate.js';
 import type { LoadOptions } from '../load/snapshot.js';
 import type { ComplianceRecord } from '../model/index.js';
+import { packObjects, type PackedObjects } from './wire.js';
 
 export default async function runShard(task: ShardTask): Promise<ShardResult> {
   const port = task.port as MessagePort;
@@ -49,13 +50,22 @@ export interface BoundedShardTask {
   port: MessagePort;
 }
 
+/** A shard's result; its bulk (records, per-resource states, resources) crosses packed (wire.ts). */
 export interface BoundedShardResult {
+  /** Without the remediable records, and with an empty summary.byResource: both are packed below. */
   result: Omit<BoundedEvaluation, 'estate'>;
-  parts: BoundedShardParts;
+  remediable: PackedObjects;
+  byResource: PackedObjects;
+  parts: Omit<BoundedShardParts, 'remediableResources' | 'remediableResourceOf'>;
+  /**
+   * The remediable records' resources as JSON texts, joined (`ends`: where each ends), and per remediable record
+   * the index of its resource (-1: none): the main thread parses a resource only when the plan reads it.
+   */
+  remediableResources: { text: string; ends: Int32Array; of: Int32Array };
 }
 
 /** Port messages, worker → main. */
-export type BoundedShardMessage = { kind: 'types'; types: string[] } | { kind: 'records'; records: ComplianceRecord[] } | { kind: 'done' };
+export type BoundedShardMessage = { kind: 'types'; types: string[] } | { kind: 'records'; records: PackedObjects } | { kind: 'done' };
 
 const RECORD_BATCH = 2048;
 
@@ -65,7 +75,7 @@ export async function runBoundedShard(task: BoundedShardTask): Promise<BoundedSh
   let batch: ComplianceRecord[] = [];
   const flush = (): void => {
     if (batch.length === 0) return;
-    port.postMessage({ kind: 'records', records: batch } satisfies BoundedShardMessage);
+    port.postMessage({ kind: 'records', records: packObjects(batch) } satisfies BoundedShardMessage);
     batch = [];
   };
   const onRecord = (r: ComplianceRecord): void => {
@@ -78,8 +88,18 @@ export async function runBoundedShard(task: BoundedShardTask): Promise<BoundedSh
       { spec: { index: task.shard, count: task.count }, exchangeTypes: (held) => exchange(port, held) },
     );
     flush();
-    const { estate: _estate, ...rest } = result;
-    return { result: rest, parts };
+    const { estate: _estate, remediable, ...rest } = result;
+    const { remediableResources, remediableResourceOf, ...shardParts } = parts;
+    const texts = remediableResources.map((raw) => JSON.stringify(raw));
+    const ends = new Int32Array(texts.length);
+    for (let i = 0, at = 0; i < texts.length; i++) ends[i] = at += texts[i]!.length;
+    return {
+      result: { ...rest, remediable: [], summary: { ...rest.summary, byResource: [] } },
+      remediable: packObjects(remediable),
+      byResource: packObjects(rest.summary.byResource),
+      parts: shardParts,
+      remediableResources: { text: texts.join(''), ends, of: Int32Array.from(remediableResourceOf) },
+    };
   } finally {
     port.postMessage({ kind: 'done' } satisfies BoundedShardMessage);
     port.close();
