@@ -10,7 +10,8 @@ import { Piscina } from 'piscina';
 import type { Diagnostic } from '../diagnostics/index.js';
 import { diagnostic } from '../diagnostics/index.js';
 import type { ComplianceRecord, ComplianceReport, ScopeNode } from '../model/index.js';
-import { sortRecords, evaluate, prepareInput, type EvaluateInput } from '../evaluate/estate.js';
+import { evaluate, prepareInput, type EvaluateInput } from '../evaluate/estate.js';
+import { compareRecords, mergeSorted } from '../evaluate/records.js';
 import { hierarchyFromScopes, summarizeInHierarchy } from '../evaluate/rollup.js';
 import { toEntry, type DocumentInput } from '../evaluate/documents.js';
 import { resolveInputFiles, type LoadOptions } from '../load/snapshot.js';
@@ -18,6 +19,7 @@ import { Hierarchy } from '../scope/hierarchy.js';
 import { keepPlanFor, type KeepPlan } from './plan.js';
 import { compareKeys, compareNumbers, streamSnapshot, type KeyedDiagnostic, type OrderKey } from './snapshot.js';
 import { mergeScopes } from './merge.js';
+import { unpackObjects, type PackedObjects } from './wire.js';
 
 export interface EvaluateStreamInput extends Omit<EvaluateInput, 'snapshot'> {
   /** Snapshot files, directories and globs, as loadSnapshot takes them. */
@@ -96,7 +98,8 @@ export interface ShardTask {
 }
 
 export interface ShardResult {
-  records: ComplianceRecord[];
+  /** The shard's records in report order, packed (wire.ts). */
+  records: PackedObjects;
   scopes: ScopeNode[];
   loadDiagnostics: KeyedDiagnostic[];
   hierarchyDiagnostics: Diagnostic[];
@@ -196,10 +199,11 @@ async function evaluateSharded(
   }
   if (onPlan !== undefined) onPlan(planEvaluation(evaluation, now));
 
-  // Records: each resource is evaluated by one shard only.
-  const records: ComplianceRecord[] = [];
-  for (const r of results) for (const rec of r.records) records.push(rec);
-  sortRecords(records);
+  // Records: each resource is evaluated by one shard only, and each shard's are in report order.
+  const records = mergeSorted(
+    results.map((r) => unpackObjects<ComplianceRecord>(r.records)),
+    compareRecords,
+  );
   const scopes = mergeScopes(results.map((r) => r.scopes));
   const hierarchy = hierarchyFromScopes(scopes);
 

@@ -24,7 +24,7 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
     const [{ types }] = (await reply) as [{ types: string[] }];
     const details = evaluateDetailed({ ...task.evaluation, snapshot: streamed.snapshot }, { summary: false, knownTypes: new Set(types), owns: streamed.owns });
     return {
-      records: details.report.results,
+      records: packObjects(details.report.results),
       scopes: details.report.scopes ?? [],
       loadDiagnostics: streamed.loadDiagnostics,
       hierarchyDiagnostics: streamed.hierarchyDiagnostics,
