@@ -10,6 +10,8 @@ import { evaluate, loadSnapshot, planRemediation, type ComplianceRecord, type Co
 import { compareRecords } from '../engine/evaluate/records.js';
 import { asReport, closeWorkers, evaluateBounded } from '../engine/scale/index.js';
 import { lineTestOfBytes, topLevelStrings } from '../engine/scale/snapshot.js';
+import { firstTopLevelId } from '../engine/scale/line-scan.js';
+import { ownerShard, readByEveryShard, shardOfIdBytes } from '../engine/scale/route.js';
 import { CONTOSO, contosoAssignments, contosoExemptions, pack } from './support/contoso.js';
 import { writeEstate, writeText } from './support/scale.js';
 
@@ -84,6 +86,39 @@ test('a deferred id given twice: every resource is held instead, same results', 
   assert.ok(r.fallback !== undefined && r.fallback.includes('more than once'));
 });
 
+/**
+ * Lines a shard routes by the first "id" in their text but JSON.parse reads otherwise: a second "id" key naming a
+ * machine of another shard's subscription, and a "data" envelope (rows of another shard) after a top-level id.
+ */
+async function misroutedEstates(): Promise<string[]> {
+  const file = await writeEstate('bounded-misrouted', { machines: 120, seed: 'bounded-misrouted', machinesPerSubscription: 20 });
+  const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+  const vms = lines.filter((l) => /"type":"Microsoft.Compute\/virtualMachines"/.test(l));
+  const idOf = (l: string) => (JSON.parse(l) as { id: string }).id;
+  const a = vms[0]!;
+  const b = vms.find((l) => ownerShard(idOf(l), SHARDED) !== ownerShard(idOf(a), SHARDED))!;
+  assert.ok(b !== undefined, 'machines in two shards');
+  const otherId = idOf(b).replace(/\/virtualMachines\/[^/]+$/, '/virtualMachines/moved-here');
+  const twoIds = a.replace(/}$/, `,"id":"${otherId}"}`);
+  const envelope = `{"id":"${idOf(a)}-envelope","data":[${b.replace(/"name":"[^"]*"/, '"name":"row"').replace(idOf(b), `${idOf(b)}-row`)}]}`;
+  return [
+    writeText('bounded-misrouted-ids.ndjson', [...lines, twoIds].join('\n') + '\n'),
+    writeText('bounded-misrouted-envelope.ndjson', [...lines, envelope].join('\n') + '\n'),
+  ];
+}
+
+test('a line routed by its first "id" that parses otherwise: worker shards give up, one thread evaluates, same results', async () => {
+  for (const file of await misroutedEstates()) {
+    const rest = { ...pack(), now: NOW };
+    const report = evaluate({ ...rest, snapshot: await loadSnapshot([file]) });
+    const single = await compareOnce([file], rest, report, 1);
+    assert.is(single.fallback, undefined);
+    const sharded = await compareOnce([file], rest, report, SHARDED);
+    assert.ok(sharded.fallback?.includes('first "id"'), `${file}: ${sharded.fallback}`);
+    assert.is(sharded.read, single.read);
+  }
+});
+
 test('broken and odd lines are reported as by a single read, in file order', async () => {
   const file = await writeEstate('bounded-odd', { machines: 40, seed: 'bounded-odd', machinesPerSubscription: 20 });
   const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
@@ -109,7 +144,7 @@ function deferredIdOfBytes(types: ReadonlySet<string>): (buf: Buffer, from: numb
   const test = lineTestOfBytes(types);
   return (buf, from, to) => {
     const found = test(buf, from, to);
-    return found !== undefined && found.typeIn ? buf.toString('utf8', found.idStart, found.idEnd) : undefined;
+    return found !== undefined ? buf.toString('utf8', found.idStart, found.idEnd) : undefined;
   };
 }
 
@@ -125,6 +160,8 @@ test('lineTestOfBytes: only plain one-resource lines of a deferred type, by thei
   assert.is(defer(vm(',"id":"/other"')), undefined, 'id given twice');
   assert.is(defer(vm(',"data":[]')), undefined, 'an envelope key');
   assert.is(defer('{"id":"/s/x","type":"Microsoft.Security/assessments"}'), undefined, 'a type not deferred');
+  assert.is(defer('{"id":"/s/x","type":"Microsoft.Security/assessments","type":"Microsoft.Compute/virtualMachines"}'), undefined, 'a deferred type given second');
+  assert.is(defer(vm(',"type":"Microsoft.Security/assessments"')), undefined, 'a deferred type given first');
   assert.is(defer('{"type":"Microsoft.Compute/virtualMachines","tags":{"id":"t"},"id" : "/s/vm2"}'), '/s/vm2');
   // The type is compared in the bytes, ignoring ASCII case; a non-ASCII type is decoded and lower-cased first.
   assert.is(defer('{"id":"/s/x","type":"Microsoft.Compute/virtualMachine"}'), undefined, 'a prefix of a deferred type');
@@ -138,6 +175,91 @@ test('lineTestOfBytes: only plain one-resource lines of a deferred type, by thei
   for (const line of [vm(''), vm(',"tags":{"a":"[{"}'), '{"id":"/x","type":"Microsoft.Compute/virtualMachines","p":[{"id":"y"}]}', ' {"id":"/s/é","type":"Microsoft.Compute/VIRTUALMACHINES"}']) {
     const parsed = JSON.parse(line) as { id: string };
     assert.is(defer(line), parsed.id, line);
+  }
+});
+
+test('onRecordLines: the records as NDJSON lines, on this thread and from worker shards, with their states and backpressure', async () => {
+  const file = await writeEstate('bounded-lines', { machines: 400, seed: 'bounded-lines', machinesPerSubscription: 50 });
+  const rest = { ...pack(), now: NOW };
+  const want = evaluate({ ...rest, snapshot: await loadSnapshot([file]) }).results.map((r) => JSON.stringify(r)).sort();
+  for (const workers of [1, SHARDED]) {
+    const lines: string[] = [];
+    const states = new Set<string>();
+    let waits = 0;
+    await evaluateBounded({
+      ...rest,
+      inputs: [file],
+      workers,
+      onRecordLines: (text, batchStates) => {
+        assert.ok(text.endsWith('\n'));
+        const batch = text.slice(0, -1).split('\n');
+        lines.push(...batch);
+        assert.equal([...new Set(batch.map((l) => (JSON.parse(l) as ComplianceRecord).complianceState))].sort(), [...batchStates].sort());
+        batchStates.forEach((x) => states.add(x));
+      },
+      backpressure: () => (++waits % 3 === 0 ? new Promise((resolve) => setTimeout(resolve, 1)) : undefined),
+    });
+    assert.equal(lines.sort(), want, `workers: ${workers}`);
+    assert.ok(states.has('NonCompliant') && states.has('Compliant'));
+    assert.ok(waits > 0);
+  }
+});
+
+test('a consumer that throws ends the run with its error, also on worker shards', async () => {
+  const file = await writeEstate('bounded-throws', { machines: 300, seed: 'bounded-throws', machinesPerSubscription: 50 });
+  for (const workers of [1, SHARDED]) {
+    let calls = 0;
+    const run = evaluateBounded({
+      ...pack(),
+      now: NOW,
+      inputs: [file],
+      workers,
+      onRecordLines: () => {
+        if (++calls === 1) throw new Error('disk full');
+      },
+    });
+    await run.then(
+      () => assert.unreachable('the run should fail'),
+      (e: Error) => assert.is(e.message, 'disk full', `workers: ${workers}`),
+    );
+  }
+});
+
+test('firstTopLevelId: the first top-level "id" string, before any backslash or envelope key', () => {
+  const first = (line: string) => {
+    const buf = Buffer.from(`xx${line}\nyy`);
+    const at = firstTopLevelId(buf, 2, 2 + Buffer.byteLength(line));
+    return at === undefined ? undefined : buf.toString('utf8', at[0], at[1]);
+  };
+  assert.is(first('{"id":"/a","type":"T","id":"/b"}'), '/a', 'the first of two (the shard that reads it checks the parse)');
+  assert.is(first(' { "type" : "T", "properties":{"id":"/nested"}, "id" : "/é" }'), '/é');
+  assert.is(first('{"name":"a \\" b","id":"/a"}'), undefined, 'a backslash before it');
+  assert.is(first('{"id":"/a","name":"a \\" b"}'), '/a', 'a backslash after it');
+  assert.is(first('{"value":[],"id":"/a"}'), undefined, 'an envelope key before it');
+  assert.is(first('{"data":{"id":"/n"}}'), undefined);
+  assert.is(first('{"id":5,"type":"T"}'), undefined, 'not a string');
+  assert.is(first('{"id":{"x":"/n"},"id":"/b"}'), '/b', 'an object value is passed over (JSON.parse keeps the last)');
+  assert.is(first('[{"id":"/a"}]'), undefined);
+  assert.is(first('{"id":"/a'), undefined, 'cut short');
+});
+
+test('shardOfIdBytes routes as routeId: -1 for what every shard reads, else the subscription\'s shard', () => {
+  const ids = [
+    '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm',
+    '/SUBSCRIPTIONS/00000000-0000-0000-0000-000000000001/resourcegroups/RG',
+    '/subscriptions/AbCdEf00-0000-0000-0000-00000000000f/providers/Microsoft.Security/pricings/VirtualMachines',
+    '/subscriptions/00000000-0000-0000-0000-000000000002',
+    '/subscriptions/sübscription/resourceGroups/rg',
+    '/providers/Microsoft.Management/managementGroups/mg',
+    '/providers/Microsoft.Authorization/policyDefinitions/p',
+    '/subscriptions/',
+  ];
+  for (const count of [2, 3, 8]) {
+    for (const id of ids) {
+      const buf = Buffer.from(`{"id":"${id}"}`);
+      const want = readByEveryShard(id) ? -1 : ownerShard(id, count);
+      assert.is(shardOfIdBytes(buf, 7, buf.length - 2, count), want, `${id} / ${count}`);
+    }
   }
 });
 

@@ -7,6 +7,7 @@ import { evaluate, loadSnapshot, type EvaluateInput } from '../engine/index.js';
 import { closeWorkers, evaluateStream, planEvaluation, streamSnapshot } from '../engine/scale/index.js';
 import { topLevelId } from '../engine/scale/snapshot.js';
 import { packObjects, unpackObjects } from '../engine/scale/wire.js';
+import { ownerShard } from '../engine/scale/route.js';
 import { CONTOSO, contosoAssignments, contosoExemptions, pack, readJson } from './support/contoso.js';
 import { writeEstate, writeText } from './support/scale.js';
 
@@ -141,12 +142,6 @@ test('topLevelId finds the root id, not a nested one', () => {
   assert.is(topLevelId('{"id":"/esc\\/aped"}'), undefined);
 });
 
-test.after(async () => {
-  await closeWorkers();
-});
-
-test.run();
-
 test('packObjects / unpackObjects: values, key order, undefined, shared objects and strings survive the crossing', () => {
   const source = { file: 'a.ndjson', index: 3, line: 4 };
   const reasons = Object.freeze([]);
@@ -168,3 +163,25 @@ test('packObjects / unpackObjects: values, key order, undefined, shared objects 
   assert.is(back[0]!['source'], back[1]!['source']);
   assert.equal(unpackObjects(packObjects([])), []);
 });
+
+test('a line routed by its first "id" that parses otherwise: stream shards give up, one thread evaluates, same report', async () => {
+  const file = await writeEstate('stream-misrouted', { machines: 80, seed: 'stream-misrouted', machinesPerSubscription: 20 });
+  const lines = (await import('node:fs')).readFileSync(file, 'utf8').trimEnd().split('\n');
+  const vms = lines.filter((l) => /"type":"Microsoft.Compute\/virtualMachines"/.test(l)).map((l) => JSON.parse(l) as { id: string });
+  const a = vms[0]!.id;
+  const b = vms.find((v) => ownerShard(v.id, 2) !== ownerShard(a, 2))!.id;
+  // The id first (routed by it without scanning the line), the other shard's id later (what JSON.parse keeps).
+  const line = lines.find((l) => l.includes(`"id":"${a}"`))!;
+  const twoIds = `{"id":"${a}",${line.slice(1).replace(`"id":"${a}"`, `"id":"${b.replace(/[^/]+$/, 'moved-here')}"`)}`;
+  const misrouted = writeText('stream-misrouted-2.ndjson', [...lines, twoIds].join('\n') + '\n');
+  const rest = { ...pack(), now: NOW };
+  const want = await inMemory([misrouted], rest);
+  assert.is(JSON.stringify(await evaluateStream({ ...rest, inputs: [misrouted], workers: 2 })), want);
+  assert.ok(want.includes('moved-here'));
+});
+
+test.after(async () => {
+  await closeWorkers();
+});
+
+test.run();

@@ -15,36 +15,65 @@ import { isDiagnostic } from '../scope/resource-id.js';
 import { toResourceView } from '../scope/view.js';
 import { mergeScopes } from './merge.js';
 import { unpackObjects } from './wire.js';
-import type { BoundedEvaluation, EvaluateBoundedInput } from './pipeline.js';
+import { runBounded, type BoundedEvaluation, type EvaluateBoundedInput } from './pipeline.js';
 import { compareKeys, compareNumbers, type KeyedDiagnostic } from './snapshot.js';
-import { planEvaluation, poolFor, shippable, shippableLoad } from './stream.js';
-import type { BoundedShardMessage, BoundedShardResult, BoundedShardTask } from './worker.js';
+import { planEvaluation, poolFor, shippable, shippableLoad, type AbandonedShard, type ShardReply } from './stream.js';
+import type { BatchHandedOn, BoundedShardMessage, BoundedShardResult, BoundedShardTask } from './worker.js';
 
 const sameDiagnostic = (x: Diagnostic, y: Diagnostic): boolean => x.code === y.code && x.message === y.message;
 
 export async function evaluateBoundedShards(input: EvaluateBoundedInput): Promise<BoundedEvaluation> {
   const started = performance.now();
   const now = input.now ?? new Date().toISOString();
-  const { inputs, load = {}, onRecord, onPlan, workers = 2, backpressure: _backpressure, keepRemediable = true, ...rest } = input;
+  const { inputs, load = {}, onRecord, onRecordLines, onPlan, workers = 2, backpressure, keepRemediable = true, ...rest } = input;
   const evaluation: Omit<EvaluateInput, 'snapshot'> = { ...rest, now };
   const count = Math.max(2, Math.floor(workers));
   onPlan?.(planEvaluation(evaluation, now));
 
   // Every shard reports the types it holds; the union goes back to all. Records come in batches; 'done' ends a shard.
   const channels = Array.from({ length: count }, () => new MessageChannel());
+  // A shard whose reading was misrouted (snapshot.ts) makes every shard give up before evaluating (no record has been
+  // sent): this thread evaluates instead.
   const types = new Set<string>();
   let reported = 0;
+  let misrouted = false;
+  // Records come as objects when onRecord wants them, else as NDJSON text made by the shards. Each batch is
+  // acknowledged once handed on (and the consumer's backpressure has passed): a shard waits while 4 are unanswered.
+  // A consumer that throws ends the run: the ports close, the shards stop, and its error is what the caller gets.
+  const want: BoundedShardTask['want'] = onRecord !== undefined ? 'records' : onRecordLines !== undefined ? 'lines' : 'none';
+  let failure: { error: unknown } | undefined;
+  const fail = (error: unknown): void => {
+    failure ??= { error };
+    for (const c of channels) c.port1.close();
+  };
+  const handOn = (m: Extract<BoundedShardMessage, { kind: 'records' | 'lines' }>): void => {
+    if (m.kind === 'lines') return onRecordLines?.(m.lines, m.states);
+    const records = unpackObjects<ComplianceRecord>(m.records);
+    for (const r of records) onRecord?.(r);
+    if (onRecordLines !== undefined) onRecordLines(records.map((r) => `${JSON.stringify(r)}\n`).join(''), [...new Set(records.map((r) => r.complianceState))]);
+  };
   const done = channels.map(
     (ch) =>
       new Promise<void>((resolve) => {
+        ch.port1.once('close', resolve);
         ch.port1.on('message', (m: BoundedShardMessage) => {
-          if (m.kind === 'records') {
-            if (onRecord !== undefined) for (const r of unpackObjects<ComplianceRecord>(m.records)) onRecord(r);
+          if (m.kind === 'records' || m.kind === 'lines') {
+            if (failure !== undefined) return;
+            try {
+              handOn(m);
+              const wait = backpressure?.();
+              const ack: BatchHandedOn = { ack: true };
+              if (wait === undefined) ch.port1.postMessage(ack);
+              else wait.then(() => ch.port1.postMessage(ack), fail);
+            } catch (e) {
+              fail(e);
+            }
           } else if (m.kind === 'types') {
             for (const t of m.types) types.add(t);
+            misrouted ||= m.misrouted;
             if (++reported === count) {
-              const union = [...types];
-              for (const c of channels) c.port1.postMessage({ types: union });
+              const reply: ShardReply = misrouted ? { abandon: true } : { types: [...types] };
+              for (const c of channels) c.port1.postMessage(reply);
             }
           } else resolve();
         });
@@ -53,22 +82,31 @@ export async function evaluateBoundedShards(input: EvaluateBoundedInput): Promis
   const piscina = poolFor(count);
   const shipped = shippable(evaluation);
   const loadOptions = shippableLoad(load);
-  let shards: BoundedShardResult[];
+  let shards: (BoundedShardResult | AbandonedShard)[];
   try {
     shards = await Promise.all(
       channels.map(
         (ch, shard) =>
-          piscina.run({ shard, count, inputs, load: loadOptions, evaluation: shipped, wantRecords: onRecord !== undefined, keepRemediable, port: ch.port2 } satisfies BoundedShardTask, {
+          piscina.run({ shard, count, inputs, load: loadOptions, evaluation: shipped, want, keepRemediable, port: ch.port2 } satisfies BoundedShardTask, {
             name: 'runBoundedShard',
             transferList: [ch.port2] as never,
-          }) as Promise<BoundedShardResult>,
+          }) as Promise<BoundedShardResult | AbandonedShard>,
       ),
     );
     await Promise.all(done);
+  } catch (e) {
+    throw failure !== undefined ? failure.error : e;
   } finally {
     for (const ch of channels) ch.port1.close();
   }
-  return merged(shards, evaluation, now, started);
+  if (failure !== undefined) throw failure.error;
+  if (shards.some((s) => 'abandoned' in s)) {
+    const { onPlan: _planned, ...single } = input;
+    const { result } = await runBounded(single);
+    const why = 'a line routed to one shard by the first "id" in its text parsed otherwise (a second "id" key, or an envelope key after it): evaluated on one thread';
+    return { ...result, fallback: result.fallback === undefined ? why : `${why}; ${result.fallback}` };
+  }
+  return merged(shards as BoundedShardResult[], evaluation, now, started);
 }
 
 async function merged(shards: readonly BoundedShardResult[], evaluation: Omit<EvaluateInput, 'snapshot'>, now: string, started: number): Promise<BoundedEvaluation> {

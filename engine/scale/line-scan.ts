@@ -2,25 +2,24 @@
 // its shard (strings) and to defer a line to the second pass of the bounded evaluation (bytes, never decoded).
 
 /**
- * The deferral and routing test of NDJSON lines, on their bytes. For a line that is certainly one resource (an object
- * without a top-level `value` or `data` key, no backslash, `id` and `type` each given once at depth 1 as strings):
- * where its top-level id is and whether its type, ignoring case, is one of `types` (compared in the bytes: the type
- * is not decoded); undefined for any other line (it is decoded and parsed).
+ * The deferral test of NDJSON lines, on their bytes: for a line that is certainly one resource (an object without a
+ * top-level `value` or `data` key, no backslash, `id` and `type` each given once at depth 1 as strings) whose type,
+ * ignoring case, is one of `types` (compared in the bytes: the type is not decoded), where its top-level id is
+ * (`buf.toString('utf8', idStart, idEnd)` decodes it); undefined for any other line (it is decoded and parsed).
+ * The scan stops at a top-level type not in `types`: most lines that are parsed are read no further.
  */
 export function lineTestOfBytes(types: ReadonlySet<string>): (buf: Buffer, from: number, to: number) => LineTest | undefined {
   const typeIn = bytesInSet(types);
   return (buf, from, to) => {
-    const found = topLevelIdAndType(buf, from, to);
-    if (found === undefined) return undefined;
-    return { idStart: found[0], idEnd: found[1], typeIn: typeIn(buf, found[2], found[3]) };
+    const found = topLevelIdOfType(buf, from, to, typeIn);
+    return found === undefined ? undefined : { idStart: found[0], idEnd: found[1] };
   };
 }
 
-/** Where a line's top-level id is (decoded only when needed: `buf.toString('utf8', idStart, idEnd)`), and its type test. */
+/** Where a deferred line's top-level id is. */
 export interface LineTest {
   idStart: number;
   idEnd: number;
-  typeIn: boolean;
 }
 
 /**
@@ -52,11 +51,12 @@ function bytesAre(buf: Buffer, at: number, word: string): boolean {
 }
 
 /**
- * [idStart, idEnd, typeStart, typeEnd] of the top-level "id" and "type" string values of the JSON object in
- * buf[from..to), in one pass over the bytes; undefined for a backslash anywhere (strings then need decoding), a
- * top-level `value` or `data` key (an envelope), or unless each of id and type is there exactly once as a string.
+ * [idStart, idEnd] of the top-level "id" string of the JSON object in buf[from..to) when its top-level "type" string
+ * passes `typeIn`, in one pass over the bytes; undefined for a backslash anywhere (strings then need decoding), a
+ * top-level `value` or `data` key (an envelope), unless each of id and type is there exactly once as a string, and
+ * as soon as the first top-level type fails `typeIn` (a second type would make the line parsed anyway).
  */
-function topLevelIdAndType(buf: Buffer, from: number, to: number): [number, number, number, number] | undefined {
+function topLevelIdOfType(buf: Buffer, from: number, to: number, typeIn: (buf: Buffer, start: number, end: number) => boolean): [number, number] | undefined {
   let i = from;
   while (i < to && (buf[i] === 32 || buf[i] === 9)) i++;
   if (buf[i] !== 123 /* { */) return undefined;
@@ -64,7 +64,6 @@ function topLevelIdAndType(buf: Buffer, from: number, to: number): [number, numb
   let idStart = -1;
   let idEnd = -1;
   let typeStart = -1;
-  let typeEnd = -1;
   let ids = 0;
   let types = 0;
   /** At depth 1: 0 a key comes next, 1 a ':' comes next, 2 a value comes next, 3 inside or after a value. */
@@ -93,8 +92,8 @@ function topLevelIdAndType(buf: Buffer, from: number, to: number): [number, numb
             idStart = i + 1;
             idEnd = end;
           } else if (key === 2) {
+            if (types === 1 && !typeIn(buf, i + 1, end)) return undefined;
             typeStart = i + 1;
-            typeEnd = end;
           }
           state = 3;
         }
@@ -113,7 +112,61 @@ function topLevelIdAndType(buf: Buffer, from: number, to: number): [number, numb
       else if (state === 2) state = 3; // a value that is not a string
     }
   }
-  return ids === 1 && types === 1 && idStart !== -1 && typeStart !== -1 ? [idStart, idEnd, typeStart, typeEnd] : undefined;
+  return ids === 1 && types === 1 && idStart !== -1 && typeStart !== -1 ? [idStart, idEnd] : undefined;
+}
+
+/**
+ * [start, end) of the value of the first top-level "id" key of the JSON object in buf[from..to), when it is a string
+ * met before any backslash and any top-level `value` or `data` key; undefined otherwise. What shards route a line by
+ * without reading all of it (usually "id" is the first key): a later second "id" or envelope key is not seen here, so
+ * the shard that reads the line checks what JSON.parse made of it (snapshot.ts).
+ */
+export function firstTopLevelId(buf: Buffer, from: number, to: number): readonly [number, number] | undefined {
+  let i = from;
+  while (i < to && (buf[i] === 32 || buf[i] === 9)) i++;
+  if (buf[i] !== 123 /* { */) return undefined;
+  let depth = 0;
+  /** At depth 1: 0 a key comes next, 1 a ':' comes next, 2 a value comes next, 3 inside or after a value. */
+  let state = 0;
+  let isId = false;
+  for (; i < to; i++) {
+    const c = buf[i]!;
+    if (c === 34 /* " */) {
+      let end = i + 1;
+      while (end < to && buf[end] !== 34) {
+        if (buf[end] === 92) return undefined;
+        end++;
+      }
+      if (end >= to) return undefined;
+      if (depth === 1) {
+        if (state === 0) {
+          const len = end - i - 1;
+          isId = len === 2 && bytesAre(buf, i + 1, 'id');
+          if ((len === 4 && bytesAre(buf, i + 1, 'data')) || (len === 5 && bytesAre(buf, i + 1, 'value'))) return undefined;
+          state = 1;
+        } else if (state === 2) {
+          if (isId) return [i + 1, end];
+          state = 3;
+        }
+      }
+      i = end;
+      continue;
+    }
+    if (c <= 32) continue;
+    if (c === 92 /* \ */) return undefined;
+    if (c === 123 || c === 91) depth++;
+    else if (c === 125 || c === 93) depth--;
+    else if (depth === 1) {
+      if (c === 58 /* : */) {
+        if (state === 1) state = 2;
+      } else if (c === 44 /* , */) state = 0;
+      else if (state === 2) {
+        if (isId) return undefined; // an id that is not a string
+        state = 3;
+      }
+    }
+  }
+  return undefined;
 }
 
 /**

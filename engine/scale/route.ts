@@ -24,9 +24,17 @@ function subscriptionEnd(id: string): { end: number; self: boolean } | undefined
   return { end: end === -1 ? id.length : end, self: end === -1 };
 }
 
+/** The last subscription hashed (as written) and its hash: lines come grouped by subscription, mostly. */
+let lastSubscription = '';
+let lastHash = idHash('');
+
 /** The shard of the subscription id.slice(SUBS.length, end), its case ignored. */
 function shardOfSubscription(id: string, end: number, count: number): number {
-  return idHash(id.slice(SUBS.length, end)) % count;
+  if (end - SUBS.length !== lastSubscription.length || !id.startsWith(lastSubscription, SUBS.length)) {
+    lastSubscription = id.slice(SUBS.length, end);
+    lastHash = idHash(lastSubscription);
+  }
+  return lastHash % count;
 }
 
 /**
@@ -54,4 +62,37 @@ export function routeId(id: unknown, shard: ShardSpec): boolean {
 export function readByEveryShard(id: string): boolean {
   const s = subscriptionEnd(id);
   return s === undefined || s.self;
+}
+
+/** The last subscription prefix routed from bytes ('/subscriptions/<id>/'), its shard count and answer. */
+let lastPrefix = Buffer.alloc(0);
+let lastCount = 0;
+let lastShard = -1;
+
+/**
+ * The shard that reads the resource whose id is the UTF-8 buf[start..end), or -1 when every shard reads it
+ * (routeId's rule). Only the id's subscription segment is decoded (latin1 is exact for ASCII), not the whole id.
+ */
+export function shardOfIdBytes(buf: Buffer, start: number, end: number, count: number): number {
+  let stop = end;
+  if (end - start > SUBS.length) {
+    for (let k = start + SUBS.length; k < end; k++) {
+      if (buf[k] === 47 /* / */) {
+        stop = k + 1;
+        break;
+      }
+    }
+  }
+  if (stop < end && stop - start === lastPrefix.length && count === lastCount && buf.compare(lastPrefix, 0, lastPrefix.length, start, stop) === 0) return lastShard;
+  let ascii = true;
+  for (let k = start; k < stop && ascii; k++) ascii = buf[k]! < 128;
+  const id = ascii ? buf.toString('latin1', start, stop) : buf.toString('utf8', start, end);
+  const shard = readByEveryShard(id) ? -1 : ownerShard(id, count);
+  if (stop < end && ascii) {
+    // The answer for this subscription prefix, for the next line (lines come grouped by subscription, mostly).
+    lastPrefix = Buffer.from(buf.subarray(start, stop));
+    lastCount = count;
+    lastShard = shard;
+  }
+  return shard;
 }

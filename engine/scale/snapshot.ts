@@ -9,10 +9,10 @@ import { located, readFileBatches, resolveInputFiles, type LoadOptions, type Rea
 import { buildHierarchy, type HierarchyInput } from '../scope/hierarchy.js';
 import { compareIdsIgnoringCase, isDiagnostic, parseResourceId, type ParsedResourceId } from '../scope/resource-id.js';
 import { toResourceView, type ScopedResourceView } from '../scope/view.js';
-import { lineTestOfBytes, topLevelId } from './line-scan.js';
+import { firstTopLevelId, lineTestOfBytes, topLevelId } from './line-scan.js';
 import { Projector, type KeepPlan } from './plan.js';
 import { idHash } from '../scope/id-hash.js';
-import { ownerShard, readByEveryShard, routeId, type ShardSpec } from './route.js';
+import { ownerShard, readByEveryShard, routeId, shardOfIdBytes, type ShardSpec } from './route.js';
 
 /** Order of an item in a single run's reading: [file index (-1 before the files), position, sub-position]. */
 export type OrderKey = readonly [number, number, number];
@@ -72,6 +72,12 @@ export interface StreamedSnapshot {
    * whether any of their ids was read more than once.
    */
   deferred: { lines: number; byFile: Map<string, DeferredLines>; repeated: boolean };
+  /**
+   * A shard: a line routed here alone by the first top-level id in its text did not parse as one resource of this
+   * shard (a second "id" key, or an envelope key after the id): the shards' reading is incomplete, so the sharded
+   * evaluation is not to be trusted.
+   */
+  misrouted: boolean;
 }
 
 const NDJSON = /\.(ndjson|jsonl)$/i;
@@ -182,21 +188,38 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
     if (isDiagnostic(parsed) || parsed.kind !== 'resource') return; // reported (or held) by the second pass
     noteContainers(parsed, id);
   };
-  const lineFilter = shard === undefined ? undefined : lineRouter(shard);
+  /**
+   * Lines of the current file routed to this shard alone by the first id read from their text (lineRouter,
+   * skipLineBytes): the other shards skipped them, so what JSON.parse makes of each must be one resource of this
+   * shard — else `misrouted` (the caller evaluates on one thread instead).
+   */
+  const routedHere = new Set<number>();
+  let misrouted = false;
+  const lineFilter = shard === undefined ? undefined : lineRouter(shard, routedHere);
   const deferring = deferTypes !== undefined && deferTypes.size > 0 ? lineTestOfBytes(deferTypes) : undefined;
   /**
    * Deferred lines are recognised from their bytes: never decoded to a string, never parsed in this pass; so are a
-   * shard's lines of other shards (skipped, not counted: their shard reads them).
+   * shard's lines of other shards (skipped, not counted: their shard reads them), by their first id.
    */
   const skipLineBytes =
     deferring === undefined
       ? undefined
       : (buf: Buffer, from: number, to: number, lineNo: number): boolean => {
+          let everyShard = false;
+          if (shard !== undefined) {
+            const first = firstTopLevelId(buf, from, to);
+            // Not routable by its bytes: every shard parses it and routes what it holds.
+            if (first === undefined) return false;
+            const owner = shardOfIdBytes(buf, first[0], first[1], shard.count);
+            if (owner !== -1 && owner !== shard.index) return true;
+            if (owner === -1) everyShard = true;
+            else routedHere.add(lineNo);
+          }
           const found = deferring(buf, from, to);
-          if (found === undefined || (shard === undefined && !found.typeIn)) return false;
+          if (found === undefined) return false;
           const id = buf.toString('utf8', found.idStart, found.idEnd);
-          if (shard !== undefined && !routeId(id, shard)) return true;
-          if (!found.typeIn) return false;
+          // A deferred resource every shard reads (outside subscriptions) is evaluated by its owner alone.
+          if (everyShard && ownerShard(id, shard!.count) !== shard!.index) return true;
           noteDeferred(id, lineNo);
           return true;
         };
@@ -223,6 +246,10 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
       nextIndex = source.index + 1;
       const raw = item.raw;
       const idText = raw['id'];
+      if (shard !== undefined && routedHere.size > 0 && byLine && routedHere.has(source.line ?? -1)) {
+        // Routed here by its first id: one resource (pointer ''), of this shard alone, or the routing was wrong.
+        if ((source.pointer ?? '') !== '' || typeof idText !== 'string' || readByEveryShard(idText) || !routeId(idText, shard)) misrouted = true;
+      }
       if (shard !== undefined && !routeId(idText, shard)) return;
       const view = toResourceView(raw);
       if (isDiagnostic(view)) {
@@ -276,6 +303,7 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
     const load: LoadOptions = { ...(options.load ?? {}) };
     if (lineFilter !== undefined) load.lineFilter = lineFilter;
     if (skipLineBytes !== undefined && byLine) load.skipLineBytes = skipLineBytes;
+    routedHere.clear();
     for await (const batch of readFileBatches(file, load)) {
       for (let b = 0; b < batch.length; b++) {
         // Released once handled: a dropped resource's parse then dies young instead of being promoted with the batch.
@@ -329,6 +357,7 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
     owns: (view) => shard === undefined || ownerShard(view.id, shard.count) === shard.index,
     counts: { read, held: resources.length, shared },
     deferred: { lines: deferredLines, byFile, repeated },
+    misrouted,
   };
 }
 
@@ -432,10 +461,13 @@ function pointerOrdinal(pointer: string | undefined): number {
  * The NDJSON line filter of one shard: lines that are certainly one resource of another shard are skipped unparsed
  * (their top-level id found by a scan); anything else is parsed and routed by its parsed id.
  */
-function lineRouter(shard: ShardSpec): (line: string) => boolean {
-  return (line) => {
+function lineRouter(shard: ShardSpec, routedHere: Set<number>): (line: string, lineNo: number) => boolean {
+  return (line, lineNo) => {
     if (line.indexOf('"value"') !== -1 || line.indexOf('"data"') !== -1 || line.indexOf('\\u') !== -1) return true;
     const id = topLevelId(line);
-    return id === undefined || routeId(id, shard);
+    if (id === undefined) return true;
+    if (!routeId(id, shard)) return false;
+    if (!readByEveryShard(id)) routedHere.add(lineNo);
+    return true;
   };
 }

@@ -78,7 +78,10 @@ export async function evaluateStream(input: EvaluateStreamInput): Promise<Compli
     const cores = Math.min(availableParallelism(), 8);
     if (cores >= MIN_AUTO_WORKER_CORES && (await inputBytes(inputs, load)) > workerThresholdBytes) shards = cores;
   }
-  if (shards > 1) return evaluateSharded(evaluation, inputs, load, shards, now, onPlan);
+  if (shards > 1) {
+    const sharded = await evaluateSharded(evaluation, inputs, load, shards, now, onPlan);
+    if (sharded !== undefined) return sharded;
+  }
   const plan = planEvaluation(evaluation, now);
   onPlan?.(plan);
   const streamed = await streamSnapshot(inputs, { plan, load });
@@ -95,6 +98,20 @@ export interface ShardTask {
   load: LoadOptions;
   evaluation: Omit<EvaluateInput, 'snapshot'>;
   port: import('node:worker_threads').MessagePort;
+}
+
+/** A shard's first message: the types it holds, and whether its reading was misrouted (StreamedSnapshot.misrouted). */
+export interface ShardTypes {
+  types: string[];
+  misrouted: boolean;
+}
+
+/** The reply: every shard's types, or that the sharded run is given up. */
+export type ShardReply = { types: string[] } | { abandon: true };
+
+/** What a shard returns when the run was given up. */
+export interface AbandonedShard {
+  abandoned: true;
 }
 
 export interface ShardResult {
@@ -166,39 +183,47 @@ async function evaluateSharded(
   count: number,
   now: string,
   onPlan: ((plan: KeepPlan) => void) | undefined,
-): Promise<ComplianceReport> {
+): Promise<ComplianceReport | undefined> {
   const piscina = poolFor(count);
   const shipped = shippable(evaluation);
   const loadOptions = shippableLoad(load);
 
   // Every shard reports the types it holds; the union goes back to all (a type absent from one shard is still "known").
   const channels = Array.from({ length: count }, () => new MessageChannel());
+  // A shard whose reading was misrouted (snapshot.ts) makes every shard give up: this thread evaluates instead.
   const types = new Set<string>();
   let reported = 0;
+  let misrouted = false;
   const allReported = new Promise<void>((resolve) => {
     for (const ch of channels) {
-      ch.port1.once('message', (m: { types: string[] }) => {
+      ch.port1.once('message', (m: ShardTypes) => {
         for (const t of m.types) types.add(t);
+        misrouted ||= m.misrouted;
         if (++reported === count) resolve();
       });
     }
   });
   void allReported.then(() => {
-    const list = [...types];
-    for (const ch of channels) ch.port1.postMessage({ types: list });
+    const reply: ShardReply = misrouted ? { abandon: true } : { types: [...types] };
+    for (const ch of channels) ch.port1.postMessage(reply);
   });
-  let results: ShardResult[];
+  let results: (ShardResult | AbandonedShard)[];
   try {
     results = await Promise.all(
       channels.map((ch, shard) =>
-        piscina.run({ shard, count, inputs, load: loadOptions, evaluation: shipped, port: ch.port2 } satisfies ShardTask, { transferList: [ch.port2] as never }) as Promise<ShardResult>,
+        piscina.run({ shard, count, inputs, load: loadOptions, evaluation: shipped, port: ch.port2 } satisfies ShardTask, { transferList: [ch.port2] as never }) as Promise<ShardResult | AbandonedShard>,
       ),
     );
   } finally {
     for (const ch of channels) ch.port1.close();
   }
+  if (results.some((r) => 'abandoned' in r)) return undefined;
   if (onPlan !== undefined) onPlan(planEvaluation(evaluation, now));
 
+  return mergeShards(evaluation, results as ShardResult[], now);
+}
+
+function mergeShards(evaluation: Omit<EvaluateInput, 'snapshot'>, results: readonly ShardResult[], now: string): ComplianceReport {
   // Records: each resource is evaluated by one shard only, and each shard's are in report order.
   const records = mergeSorted(
     results.map((r) => unpackObjects<ComplianceRecord>(r.records)),

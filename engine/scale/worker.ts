@@ -3,15 +3,15 @@
 import { once } from 'node:events';
 import type { MessagePort } from 'node:worker_threads';
 import { evaluateDetailed } from '../evaluate/estate.js';
-import { planEvaluation, type ShardResult, type ShardTask } from './stream.js';
+import { planEvaluation, type AbandonedShard, type ShardReply, type ShardResult, type ShardTask, type ShardTypes } from './stream.js';
 import { streamSnapshot } from './snapshot.js';
-import { runBounded, type BoundedEvaluation, type BoundedShardParts } from './pipeline.js';
+import { runBounded, type BoundedEvaluation, type BoundedShardParts, type EvaluateBoundedInput } from './pipeline.js';
 import type { EvaluateInput } from '../evaluate/estate.js';
 import type { LoadOptions } from '../load/snapshot.js';
-import type { ComplianceRecord } from '../model/index.js';
+import type { ComplianceRecord, ComplianceState } from '../model/index.js';
 import { packObjects, type PackedObjects } from './wire.js';
 
-export default async function runShard(task: ShardTask): Promise<ShardResult> {
+export default async function runShard(task: ShardTask): Promise<ShardResult | AbandonedShard> {
   const port = task.port as MessagePort;
   try {
     const now = task.evaluation.now!;
@@ -20,8 +20,10 @@ export default async function runShard(task: ShardTask): Promise<ShardResult> {
     const held = new Set<string>();
     for (const r of streamed.snapshot.resources) held.add(r.typeLower);
     const reply = once(port, 'message');
-    port.postMessage({ types: [...held] });
-    const [{ types }] = (await reply) as [{ types: string[] }];
+    port.postMessage({ types: [...held], misrouted: streamed.misrouted } satisfies ShardTypes);
+    const [answer] = (await reply) as [ShardReply];
+    if (!('types' in answer)) return { abandoned: true };
+    const types = answer.types;
     const details = evaluateDetailed({ ...task.evaluation, snapshot: streamed.snapshot }, { summary: false, knownTypes: new Set(types), owns: streamed.owns });
     return {
       records: packObjects(details.report.results),
@@ -44,8 +46,8 @@ export interface BoundedShardTask {
   inputs: readonly string[];
   load: LoadOptions;
   evaluation: Omit<EvaluateInput, 'snapshot'>;
-  /** Records go back in batches on the port (only when the caller wants them: they are most of the traffic). */
-  wantRecords: boolean;
+  /** Records go back in batches on the port, as objects or as NDJSON text (only when the caller wants them: they are most of the traffic). */
+  want: 'records' | 'lines' | 'none';
   keepRemediable: boolean;
   port: MessagePort;
 }
@@ -65,28 +67,75 @@ export interface BoundedShardResult {
 }
 
 /** Port messages, worker → main. */
-export type BoundedShardMessage = { kind: 'types'; types: string[] } | { kind: 'records'; records: PackedObjects } | { kind: 'done' };
+export type BoundedShardMessage =
+  | ({ kind: 'types' } & ShardTypes)
+  | { kind: 'records'; records: PackedObjects }
+  | { kind: 'lines'; lines: string; states: ComplianceState[] }
+  | { kind: 'done' };
+
+/** Main → worker, after the types: a batch of records or lines was handed on. */
+export interface BatchHandedOn {
+  ack: true;
+}
 
 const RECORD_BATCH = 2048;
+/** Batches sent to the main thread and not yet handed on there: beyond this the shard waits (bounded memory). */
+const MAX_IN_FLIGHT = 4;
+
+/** Batches to the main thread, which acknowledges each once handed on; the shard waits while too many are in flight. */
+class Outbox {
+  #inFlight = 0;
+  #resume: { resolve: () => void; reject: (e: Error) => void } | undefined;
+  constructor(readonly port: MessagePort) {
+    port.on('message', (m: BatchHandedOn | ShardReply) => {
+      if (!('ack' in m)) return;
+      this.#inFlight--;
+      if (this.#inFlight < MAX_IN_FLIGHT) this.#settle();
+    });
+    port.once('close', () => this.#settle(new Error('the sharded evaluation was abandoned')));
+  }
+  send(m: BoundedShardMessage): void {
+    this.#inFlight++;
+    this.port.postMessage(m);
+  }
+  /** runBounded's backpressure: a promise while too many batches are in flight. */
+  readonly wait = (): Promise<void> | undefined =>
+    this.#inFlight < MAX_IN_FLIGHT ? undefined : new Promise<void>((resolve, reject) => (this.#resume = { resolve, reject }));
+  #settle(error?: Error): void {
+    const r = this.#resume;
+    this.#resume = undefined;
+    if (error !== undefined) r?.reject(error);
+    else r?.resolve();
+  }
+}
 
 /** One shard of a sharded evaluateBounded (engine/scale/bounded-shards.ts): both passes over this shard's subscriptions. */
-export async function runBoundedShard(task: BoundedShardTask): Promise<BoundedShardResult> {
+export async function runBoundedShard(task: BoundedShardTask): Promise<BoundedShardResult | AbandonedShard> {
   const port = task.port;
+  const outbox = new Outbox(port);
   let batch: ComplianceRecord[] = [];
   const flush = (): void => {
     if (batch.length === 0) return;
-    port.postMessage({ kind: 'records', records: packObjects(batch) } satisfies BoundedShardMessage);
+    outbox.send({ kind: 'records', records: packObjects(batch) });
     batch = [];
   };
   const onRecord = (r: ComplianceRecord): void => {
     batch.push(r);
     if (batch.length === RECORD_BATCH) flush();
   };
+  const wanted: Partial<EvaluateBoundedInput> =
+    task.want === 'records'
+      ? { onRecord, backpressure: outbox.wait }
+      : task.want === 'lines'
+        ? { onRecordLines: (lines, states) => outbox.send({ kind: 'lines', lines, states: [...states] }), backpressure: outbox.wait }
+        : {};
   try {
-    const { result, parts } = await runBounded(
-      { ...task.evaluation, inputs: task.inputs, load: task.load, keepRemediable: task.keepRemediable, ...(task.wantRecords ? { onRecord } : {}) },
-      { spec: { index: task.shard, count: task.count }, exchangeTypes: (held) => exchange(port, held) },
+    const ran = await runBounded(
+      { ...task.evaluation, inputs: task.inputs, load: task.load, keepRemediable: task.keepRemediable, ...wanted },
+      { spec: { index: task.shard, count: task.count }, exchangeTypes: (held, misrouted) => exchange(port, held, misrouted) },
     );
+    if (ran === undefined) return { abandoned: true };
+    const { result, parts } = ran;
     flush();
     const { estate: _estate, remediable, ...rest } = result;
     const { remediableResources, remediableResourceOf, ...shardParts } = parts;
@@ -106,12 +155,15 @@ export async function runBoundedShard(task: BoundedShardTask): Promise<BoundedSh
   }
 }
 
-/** Sends this shard's held types; resolves with every shard's (rejects when the main thread gives up on the run). */
-function exchange(port: MessagePort, held: string[]): Promise<ReadonlySet<string>> {
+/**
+ * Sends this shard's held types (and whether its reading was misrouted); resolves with every shard's, or undefined
+ * when the run is given up (some shard was misrouted). Rejects when the main thread abandons the run.
+ */
+function exchange(port: MessagePort, held: string[], misrouted: boolean): Promise<ReadonlySet<string> | undefined> {
   return new Promise((resolve, reject) => {
-    const onMessage = (m: { types: string[] }): void => {
+    const onMessage = (m: ShardReply): void => {
       port.off('close', onClose);
-      resolve(new Set(m.types));
+      resolve('types' in m ? new Set(m.types) : undefined);
     };
     const onClose = (): void => {
       port.off('message', onMessage);
@@ -119,6 +171,6 @@ function exchange(port: MessagePort, held: string[]): Promise<ReadonlySet<string
     };
     port.once('message', onMessage);
     port.once('close', onClose);
-    port.postMessage({ kind: 'types', types: held } satisfies BoundedShardMessage);
+    port.postMessage({ kind: 'types', types: held, misrouted } satisfies BoundedShardMessage);
   });
 }

@@ -3,10 +3,10 @@
 import { Option, type Command } from 'commander';
 import {
   describeDefinitions, diagnostic, evaluate, loadPolicyDocuments, loadSnapshot, lookupReporter, PolicyError, REPORTERS,
-  type ComplianceRecord, type ComplianceReport, type Diagnostic, type EvaluateInput, type PolicyDocumentEntry,
+  type ComplianceRecord, type ComplianceState, type ComplianceReport, type Diagnostic, type EvaluateInput, type PolicyDocumentEntry,
 } from '../../index.js';
 import { closeWorkers, evaluateBounded, inputBytes, planEvaluation, streamSnapshot } from '../../scale/index.js';
-import { ndjsonRecordLine, ndjsonTrailerLine } from '../../report/index.js';
+import { ndjsonTrailerLine } from '../../report/index.js';
 import type { Snapshot } from '../../load/snapshot.js';
 import { OutputError, wantsColour } from '../host.js';
 import { openOutput, renderReport, writeReport } from '../output.js';
@@ -51,8 +51,11 @@ export function reportFails(report: ComplianceReport, failOn: FailOn): boolean {
 }
 
 function recordFails(r: ComplianceRecord, failOn: FailOn): boolean {
+  return stateFails(r.complianceState, failOn);
+}
+
+function stateFails(s: ComplianceState, failOn: FailOn): boolean {
   if (failOn === 'never') return false;
-  const s = r.complianceState;
   return s === 'Error' || s === 'Conflict' || (failOn === 'noncompliant' && s === 'NonCompliant');
 }
 
@@ -268,9 +271,10 @@ async function runBounded(ctx: CommandContext, o: EvaluateOptions, progress: (te
       workers,
       keepRemediable: false,
       ...(out.behind !== undefined ? { backpressure: () => out.behind!() } : {}),
-      onRecord: (r) => {
-        out.write(ndjsonRecordLine(r));
-        if (!fails && recordFails(r, o.failOn)) fails = true;
+      // The records' NDJSON lines (ndjsonRecordLine's), made where they are evaluated: with --workers, on the workers.
+      onRecordLines: (lines, states) => {
+        out.write(lines);
+        if (!fails && states.some((s) => stateFails(s, o.failOn))) fails = true;
       },
     });
   } catch (e) {
