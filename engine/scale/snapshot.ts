@@ -193,7 +193,7 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
    * skipLineBytes): the other shards skipped them, so what JSON.parse makes of each must be one resource of this
    * shard — else `misrouted` (the caller evaluates on one thread instead).
    */
-  const routedHere = new Set<number>();
+  const routedHere = new AscendingLines();
   let misrouted = false;
   const lineFilter = shard === undefined ? undefined : lineRouter(shard, routedHere);
   const deferring = deferTypes !== undefined && deferTypes.size > 0 ? lineTestOfBytes(deferTypes) : undefined;
@@ -212,11 +212,13 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
             if (first === undefined) return false;
             const owner = shardOfIdBytes(buf, first[0], first[1], shard.count);
             if (owner !== -1 && owner !== shard.index) return true;
-            if (owner === -1) everyShard = true;
-            else routedHere.add(lineNo);
+            everyShard = owner === -1;
           }
           const found = deferring(buf, from, to);
-          if (found === undefined) return false;
+          if (found === undefined) {
+            if (shard !== undefined && !everyShard) routedHere.add(lineNo);
+            return false;
+          }
           const id = buf.toString('utf8', found.idStart, found.idEnd);
           // A deferred resource every shard reads (outside subscriptions) is evaluated by its owner alone.
           if (everyShard && ownerShard(id, shard!.count) !== shard!.index) return true;
@@ -246,7 +248,7 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
       nextIndex = source.index + 1;
       const raw = item.raw;
       const idText = raw['id'];
-      if (shard !== undefined && routedHere.size > 0 && byLine && routedHere.has(source.line ?? -1)) {
+      if (shard !== undefined && byLine && routedHere.take(source.line ?? -1)) {
         // Routed here by its first id: one resource (pointer ''), of this shard alone, or the routing was wrong.
         if ((source.pointer ?? '') !== '' || typeof idText !== 'string' || readByEveryShard(idText) || !routeId(idText, shard)) misrouted = true;
       }
@@ -461,7 +463,7 @@ function pointerOrdinal(pointer: string | undefined): number {
  * The NDJSON line filter of one shard: lines that are certainly one resource of another shard are skipped unparsed
  * (their top-level id found by a scan); anything else is parsed and routed by its parsed id.
  */
-function lineRouter(shard: ShardSpec, routedHere: Set<number>): (line: string, lineNo: number) => boolean {
+function lineRouter(shard: ShardSpec, routedHere: AscendingLines): (line: string, lineNo: number) => boolean {
   return (line, lineNo) => {
     if (line.indexOf('"value"') !== -1 || line.indexOf('"data"') !== -1 || line.indexOf('\\u') !== -1) return true;
     const id = topLevelId(line);
@@ -470,4 +472,31 @@ function lineRouter(shard: ShardSpec, routedHere: Set<number>): (line: string, l
     if (!readByEveryShard(id)) routedHere.add(lineNo);
     return true;
   };
+}
+
+/**
+ * Line numbers noted in ascending order and asked about in ascending order (reading order): each is kept only until
+ * a later line is asked about, so a shard does not hold a number per line it reads.
+ */
+class AscendingLines {
+  #lines: number[] = [];
+  #head = 0;
+  add(line: number): void {
+    this.#lines.push(line);
+  }
+  /** Was `line` noted? Lines before it are forgotten. */
+  take(line: number): boolean {
+    const lines = this.#lines;
+    while (this.#head < lines.length && lines[this.#head]! < line) this.#head++;
+    const found = this.#head < lines.length && lines[this.#head] === line;
+    if (this.#head >= 4096) {
+      this.#lines = lines.slice(this.#head);
+      this.#head = 0;
+    }
+    return found;
+  }
+  clear(): void {
+    this.#lines = [];
+    this.#head = 0;
+  }
 }
