@@ -44,6 +44,21 @@ function bytesInSet(words: ReadonlySet<string>): (buf: Buffer, start: number, en
   };
 }
 
+/** Where the string whose text starts at buf[from] ends (its closing quote), or -1: a backslash in it, or no end before `to`. */
+function closingQuote(buf: Buffer, from: number, to: number): number {
+  for (let end = from; end < to; end++) {
+    const c = buf[end];
+    if (c === 34) return end;
+    if (c === 92) return -1;
+  }
+  return -1;
+}
+
+/** A top-level `data` or `value` key (len bytes at `at`): the line is an envelope of resources, not one. */
+function isEnvelopeKey(buf: Buffer, at: number, len: number): boolean {
+  return (len === 4 && bytesAre(buf, at, 'data')) || (len === 5 && bytesAre(buf, at, 'value'));
+}
+
 /** Is buf[at..at+word.length) the ASCII word? */
 function bytesAre(buf: Buffer, at: number, word: string): boolean {
   for (let k = 0; k < word.length; k++) if (buf[at + k] !== word.charCodeAt(k)) return false;
@@ -73,19 +88,15 @@ function topLevelIdOfType(buf: Buffer, from: number, to: number, typeIn: (buf: B
   for (; i < to; i++) {
     const c = buf[i]!;
     if (c === 34 /* " */) {
-      let end = i + 1;
-      while (end < to && buf[end] !== 34) {
-        if (buf[end] === 92) return undefined;
-        end++;
-      }
-      if (end >= to) return undefined;
+      const end = closingQuote(buf, i + 1, to);
+      if (end === -1) return undefined;
       if (depth === 1) {
         if (state === 0) {
           const len = end - i - 1;
           key = len === 2 && bytesAre(buf, i + 1, 'id') ? 1 : len === 4 && bytesAre(buf, i + 1, 'type') ? 2 : 0;
           if (key === 1) ids++;
           else if (key === 2) types++;
-          else if ((len === 4 && bytesAre(buf, i + 1, 'data')) || (len === 5 && bytesAre(buf, i + 1, 'value'))) return undefined;
+          else if (isEnvelopeKey(buf, i + 1, len)) return undefined;
           state = 1;
         } else if (state === 2) {
           if (key === 1) {
@@ -119,7 +130,8 @@ function topLevelIdOfType(buf: Buffer, from: number, to: number, typeIn: (buf: B
  * [start, end) of the value of the first top-level "id" key of the JSON object in buf[from..to), when it is a string
  * met before any backslash and any top-level `value` or `data` key; undefined otherwise. What shards route a line by
  * without reading all of it (usually "id" is the first key): a later second "id" or envelope key is not seen here, so
- * the shard that reads the line checks what JSON.parse made of it (snapshot.ts).
+ * the shard that reads the line checks what JSON.parse made of it (snapshot.ts). The same walk as topLevelIdOfType's,
+ * written again: one walker calling a visitor per member measured ≈ 35 % slower on these hot loops.
  */
 export function firstTopLevelId(buf: Buffer, from: number, to: number): readonly [number, number] | undefined {
   let i = from;
@@ -132,17 +144,13 @@ export function firstTopLevelId(buf: Buffer, from: number, to: number): readonly
   for (; i < to; i++) {
     const c = buf[i]!;
     if (c === 34 /* " */) {
-      let end = i + 1;
-      while (end < to && buf[end] !== 34) {
-        if (buf[end] === 92) return undefined;
-        end++;
-      }
-      if (end >= to) return undefined;
+      const end = closingQuote(buf, i + 1, to);
+      if (end === -1) return undefined;
       if (depth === 1) {
         if (state === 0) {
           const len = end - i - 1;
           isId = len === 2 && bytesAre(buf, i + 1, 'id');
-          if ((len === 4 && bytesAre(buf, i + 1, 'data')) || (len === 5 && bytesAre(buf, i + 1, 'value'))) return undefined;
+          if (isEnvelopeKey(buf, i + 1, len)) return undefined;
           state = 1;
         } else if (state === 2) {
           if (isId) return [i + 1, end];
