@@ -101,9 +101,12 @@ async function misroutedEstates(): Promise<string[]> {
   const otherId = idOf(b).replace(/\/virtualMachines\/[^/]+$/, '/virtualMachines/moved-here');
   const twoIds = a.replace(/}$/, `,"id":"${otherId}"}`);
   const envelope = `{"id":"${idOf(a)}-envelope","data":[${b.replace(/"name":"[^"]*"/, '"name":"row"').replace(idOf(b), `${idOf(b)}-row`)}]}`;
+  // The id first, the other shard's later: also as the file's first line (routed by its text, not its bytes).
+  const idFirst = `{"id":"${idOf(a)}",${a.slice(1).replace(`"id":"${idOf(a)}"`, `"id":"${otherId}"`)}`;
   return [
     writeText('bounded-misrouted-ids.ndjson', [...lines, twoIds].join('\n') + '\n'),
     writeText('bounded-misrouted-envelope.ndjson', [...lines, envelope].join('\n') + '\n'),
+    writeText('bounded-misrouted-first.ndjson', [idFirst, ...lines.filter((l) => l !== a)].join('\n') + '\n'),
   ];
 }
 

@@ -193,7 +193,7 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
    * skipLineBytes): the other shards skipped them, so what JSON.parse makes of each must be one resource of this
    * shard — else `misrouted` (the caller evaluates on one thread instead).
    */
-  const routedHere = new AscendingLines();
+  const routedHere = new RoutedLines();
   let misrouted = false;
   const lineFilter = shard === undefined ? undefined : lineRouter(shard, routedHere);
   const deferring = deferTypes !== undefined && deferTypes.size > 0 ? lineTestOfBytes(deferTypes) : undefined;
@@ -463,7 +463,7 @@ function pointerOrdinal(pointer: string | undefined): number {
  * The NDJSON line filter of one shard: lines that are certainly one resource of another shard are skipped unparsed
  * (their top-level id found by a scan); anything else is parsed and routed by its parsed id.
  */
-function lineRouter(shard: ShardSpec, routedHere: AscendingLines): (line: string, lineNo: number) => boolean {
+function lineRouter(shard: ShardSpec, routedHere: RoutedLines): (line: string, lineNo: number) => boolean {
   return (line, lineNo) => {
     if (line.indexOf('"value"') !== -1 || line.indexOf('"data"') !== -1 || line.indexOf('\\u') !== -1) return true;
     const id = topLevelId(line);
@@ -475,28 +475,27 @@ function lineRouter(shard: ShardSpec, routedHere: AscendingLines): (line: string
 }
 
 /**
- * Line numbers noted in ascending order and asked about in ascending order (reading order): each is kept only until
- * a later line is asked about, so a shard does not hold a number per line it reads.
+ * Lines routed to this shard alone, noted as the reader decides them and asked about (in reading order) when their
+ * items are added. The byte test notes a chunk's lines before the text filter notes any of the same chunk (line 1
+ * and lines near carriage returns go by text), so notes are not in order: a set, purged of lines behind the one
+ * asked about whenever it grows, so a shard does not hold a number per line it reads.
  */
-class AscendingLines {
-  #lines: number[] = [];
-  #head = 0;
+class RoutedLines {
+  readonly #lines = new Set<number>();
+  #last = -1;
   add(line: number): void {
-    this.#lines.push(line);
+    this.#lines.add(line);
   }
-  /** Was `line` noted? Lines before it are forgotten. */
+  /** Was `line` noted? (Every item of the line asks: an envelope line gives several.) */
   take(line: number): boolean {
-    const lines = this.#lines;
-    while (this.#head < lines.length && lines[this.#head]! < line) this.#head++;
-    const found = this.#head < lines.length && lines[this.#head] === line;
-    if (this.#head >= 4096) {
-      this.#lines = lines.slice(this.#head);
-      this.#head = 0;
-    }
+    if (line === this.#last) return true;
+    const found = this.#lines.delete(line);
+    if (found) this.#last = line;
+    if (this.#lines.size > 4096) for (const l of this.#lines) if (l < line) this.#lines.delete(l);
     return found;
   }
   clear(): void {
-    this.#lines = [];
-    this.#head = 0;
+    this.#lines.clear();
+    this.#last = -1;
   }
 }
