@@ -162,6 +162,11 @@ test('packObjects / unpackObjects: values, key order, undefined, shared objects 
   assert.ok('gone' in back[1]!);
   assert.is(back[0]!['source'], back[1]!['source']);
   assert.equal(unpackObjects(packObjects([])), []);
+  const odd = JSON.parse('{"__proto__":"x","a":"b"}') as object;
+  const [back2] = unpackObjects<Record<string, unknown>>(packObjects([odd]));
+  assert.equal(Object.keys(back2!), ['__proto__', 'a']);
+  assert.is(Object.getPrototypeOf(back2), Object.prototype);
+  assert.is(JSON.stringify(back2), JSON.stringify(odd));
 });
 
 test('a line routed by its first "id" that parses otherwise: stream shards give up, one thread evaluates, same report', async () => {

@@ -75,14 +75,19 @@ export function unpackObjects<T>(packed: PackedObjects): T[] {
   const { shapes, text, lengths, cells, others } = packed;
   const strings = new Array<string>(lengths.length);
   for (let i = 0, at = 0; i < lengths.length; i++) strings[i] = text.slice(at, (at += lengths[i]!));
+  // A key "__proto__" (JSON.parse makes it an own key) would set the prototype if assigned: defined instead.
+  const own = shapes.map((keys) => keys.includes('__proto__'));
   const out = new Array<T>(packed.count);
   let c = 0;
   for (let n = 0; n < packed.count; n++) {
-    const keys = shapes[cells[c++]!]!;
+    const s = cells[c++]!;
+    const keys = shapes[s]!;
     const o: Record<string, unknown> = {};
     for (const k of keys) {
       const v = cells[c++]!;
-      o[k] = v >= 0 ? strings[v] : v === UNDEFINED ? undefined : others[OTHER - v];
+      const value = v >= 0 ? strings[v] : v === UNDEFINED ? undefined : others[OTHER - v];
+      if (own[s] && k === '__proto__') Object.defineProperty(o, k, { value, enumerable: true, writable: true, configurable: true });
+      else o[k] = value;
     }
     out[n] = o as T;
   }
