@@ -122,6 +122,17 @@ test('a line routed by its first "id" that parses otherwise: worker shards give 
   }
 });
 
+test('a machine outside subscriptions (read by every shard) is evaluated once', async () => {
+  const file = await writeEstate('bounded-tenant', { machines: 60, seed: 'bounded-tenant', machinesPerSubscription: 20 });
+  const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
+  const vm = JSON.parse(lines.find((l) => /"type":"Microsoft.Compute\/virtualMachines"/.test(l))!) as Record<string, unknown>;
+  const tenantVm = JSON.stringify({ ...vm, id: '/providers/Microsoft.Compute/virtualMachines/tenant-vm', name: 'tenant-vm' });
+  const withTenant = writeText('bounded-tenant-2.ndjson', [...lines, tenantVm].join('\n') + '\n');
+  const report = evaluate({ ...pack(), now: NOW, snapshot: await loadSnapshot([withTenant]) });
+  assert.ok(report.results.some((r) => r.resourceId.endsWith('/tenant-vm')), 'the single run evaluates it');
+  await compare([withTenant], { ...pack(), now: NOW });
+});
+
 test('broken and odd lines are reported as by a single read, in file order', async () => {
   const file = await writeEstate('bounded-odd', { machines: 40, seed: 'bounded-odd', machinesPerSubscription: 20 });
   const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
