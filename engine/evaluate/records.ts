@@ -343,6 +343,11 @@ export function mergeSorted<T>(lists: readonly (readonly T[])[], compare: (x: T,
   }
 }
 
+/** A record as one NDJSON line: its JSON and a newline (the ndjson report format; evaluateBounded's onRecordLines). */
+export function recordLine(record: ComplianceRecord): string {
+  return `${JSON.stringify(record)}\n`;
+}
+
 export function compareRecords(x: ComplianceRecord, y: ComplianceRecord): number {
   return (
     compareIdsIgnoringCase(x.policyAssignmentId, y.policyAssignmentId) ||

@@ -7,7 +7,7 @@
 import { MessageChannel } from 'node:worker_threads';
 import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
 import { prepareEvaluation, type EvaluateInput } from '../evaluate/estate.js';
-import { compareRecords, mergeSorted } from '../evaluate/records.js';
+import { compareRecords, mergeSorted, recordLine } from '../evaluate/records.js';
 import { mergeSummaries } from '../evaluate/rollup.js';
 import { buildSnapshot, type ReadItem } from '../load/snapshot.js';
 import type { ComplianceRecord, ComplianceSummary, RawResource, ResourceView } from '../model/index.js';
@@ -50,7 +50,7 @@ export async function evaluateBoundedShards(input: EvaluateBoundedInput): Promis
     if (m.kind === 'lines') return onRecordLines?.(m.lines, m.states);
     const records = unpackObjects<ComplianceRecord>(m.records);
     for (const r of records) onRecord?.(r);
-    if (onRecordLines !== undefined) onRecordLines(records.map((r) => `${JSON.stringify(r)}\n`).join(''), [...new Set(records.map((r) => r.complianceState))]);
+    if (onRecordLines !== undefined) onRecordLines(records.map(recordLine).join(''), [...new Set(records.map((r) => r.complianceState))]);
   };
   const done = channels.map(
     (ch) =>

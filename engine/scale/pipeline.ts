@@ -11,7 +11,7 @@
 import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
 import type { ComplianceRecord, ComplianceReport, ComplianceState, ComplianceSummary, RawResource, ResourceView, ScopeNode } from '../model/index.js';
 import { prepareEvaluation, type EstateContext, type EvaluateInput } from '../evaluate/estate.js';
-import { RecordMaker, inIdOrder, sortRecords, orderedRecordDiagnostics } from '../evaluate/records.js';
+import { RecordMaker, inIdOrder, recordLine, sortRecords, orderedRecordDiagnostics } from '../evaluate/records.js';
 import { ResourceRollups } from '../evaluate/rollup-stream.js';
 import { scopeNodesOf } from '../evaluate/rollup.js';
 import { located, readFileBatches, type LoadOptions, type ResourceSource } from '../load/snapshot.js';
@@ -30,7 +30,7 @@ export interface EvaluateBoundedInput extends Omit<EvaluateInput, 'snapshot'> {
   /** Each record, once (not held by dine afterwards). */
   onRecord?: (record: ComplianceRecord) => void;
   /**
-   * The records as text instead, in batches: each record's JSON.stringify and '\n' (NDJSON lines), with the
+   * The records as text instead, in batches: each record's recordLine (its JSON and '\n', an NDJSON line), with the
    * compliance states the batch holds. On worker threads the text is made there and the main thread only hands it
    * on: at 10^6 resources, writing the records as JSON is most of `dine evaluate --bounded`'s work.
    */
@@ -341,7 +341,7 @@ class LineBatches {
     readonly records = 2048,
   ) {}
   add(record: ComplianceRecord): void {
-    this.#text.push(`${JSON.stringify(record)}\n`);
+    this.#text.push(recordLine(record));
     this.#states.add(record.complianceState);
     if (this.#text.length >= this.records) this.flush();
   }
