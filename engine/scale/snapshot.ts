@@ -202,7 +202,7 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
    * shard's lines of other shards (skipped, not counted: their shard reads them), by their first id.
    */
   const skipLineBytes =
-    deferring === undefined
+    deferring === undefined && shard === undefined
       ? undefined
       : (buf: Buffer, from: number, to: number, lineNo: number): boolean => {
           let everyShard = false;
@@ -214,7 +214,7 @@ export async function streamSnapshot(inputs: readonly string[], options: StreamS
             if (owner !== -1 && owner !== shard.index) return true;
             everyShard = owner === -1;
           }
-          const found = deferring(buf, from, to);
+          const found = deferring?.(buf, from, to);
           if (found === undefined) {
             if (shard !== undefined && !everyShard) routedHere.add(lineNo);
             return false;
@@ -465,6 +465,8 @@ function pointerOrdinal(pointer: string | undefined): number {
  */
 function lineRouter(shard: ShardSpec, routedHere: RoutedLines): (line: string, lineNo: number) => boolean {
   return (line, lineNo) => {
+    // Routed here already by its bytes (skipLineBytes): what follows would find the same id.
+    if (routedHere.has(lineNo)) return true;
     if (line.indexOf('"value"') !== -1 || line.indexOf('"data"') !== -1 || line.indexOf('\\u') !== -1) return true;
     const id = topLevelId(line);
     if (id === undefined) return true;
@@ -485,6 +487,9 @@ class RoutedLines {
   #last = -1;
   add(line: number): void {
     this.#lines.add(line);
+  }
+  has(line: number): boolean {
+    return this.#lines.has(line);
   }
   /** Was `line` noted? (Every item of the line asks: an envelope line gives several.) */
   take(line: number): boolean {
