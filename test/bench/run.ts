@@ -5,15 +5,17 @@
 //   bounded-N  the same on worker threads (one shard of subscriptions each, both passes; load and evaluate overlap)
 //   stream-N   evaluateStream on worker threads (one shard of subscriptions each; load and evaluate overlap)
 //   memory     loadSnapshot + evaluate (the in-memory path), not run at 1M (it holds every resource whole)
+//   cli-bounded, cli-bounded-N   the command `dine evaluate --bounded --format ndjson -o <file>` in the child, on one
+//              thread or on worker threads (records written as NDJSON; not in the default modes: pass --modes)
 //   ndjson     reference: readline + JSON.parse per line, one core
 //   hand       reference: a hand-written function computing Healthy / Unhealthy / Not applicable from parsed objects
 //   rule       like for like: the compiled 501541f7 on every machine of the same parsed resources (index + evaluation)
 // The policies: the dine-vulnerability-assessment initiative with the pack's definitions, assigned at the root.
-//   node dist/test/bench/run.js [--sizes 10k,100k,1m] [--repeat N] [--modes stream-1,stream-N,memory]
+//   node dist/test/bench/run.js [--sizes 10k,100k,1m] [--repeat N] [--modes stream-1,stream-N,memory,cli-bounded]
 // Figures are printed; nothing is asserted (speed is measured here, never in tests).
 import { spawnSync } from 'node:child_process';
-import { createReadStream, readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { createReadStream, readFileSync, rmSync, statSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
@@ -22,6 +24,8 @@ import fg from 'fast-glob';
 import { compilePolicy, evaluate, evaluateResource, loadSnapshot, planRemediation, RelatedIndex, toResourceView, type ResourceView } from '../../engine/index.js';
 import { asReport, closeWorkers, evaluateBounded, evaluateStream, planEvaluation, streamSnapshot } from '../../engine/scale/index.js';
 import { REPO_ROOT } from '../support/paths.js';
+import { main } from '../../engine/cli/main.js';
+import { nodeHost, type Host } from '../../engine/cli/host.js';
 import { cachedEstate } from './estate-cache.js';
 
 const NOW = '2026-01-01T00:00:00Z';
@@ -122,6 +126,23 @@ async function child(mode: string, file: string): Promise<Measure> {
     await closeWorkers();
     return { mode, records: report.results.length, total: seconds(t1 - t0), rss: rssMb(), note: 'no plan: workers return records only' };
   }
+  if (mode === 'cli-bounded' || mode === 'cli-bounded-N') {
+    // The command a user runs: dine evaluate --bounded --format ndjson (records written to a file as they are
+    // evaluated), on one thread or on worker threads; the whole command timed, the file's size noted, then removed.
+    const out = join(tmpdir(), `dine-bench-${process.pid}.ndjson`);
+    const workers = mode === 'cli-bounded-N' ? Math.max(2, Math.min(availableParallelism(), 8)) : 1;
+    const args = ['evaluate', '-p', ...['policies/builtin', 'policies/dine', 'policies/initiatives/dine-vulnerability-assessment.json'].map((p) => join(REPO_ROOT, p))];
+    args.push('-s', file, '--bounded', '-f', 'ndjson', '--now', NOW, '--fail-on', 'never', '-o', out, '--workers', String(workers));
+    const quiet: Host = { ...nodeHost, stderr: () => undefined };
+    const code = await main(args, quiet);
+    const t1 = performance.now();
+    await closeWorkers();
+    const bytes = statSync(out).size;
+    const records = (await countLines(out)) - 1; // the last line is the summary
+    rmSync(out);
+    if (code !== 0) throw new Error(`dine evaluate exited ${code}`);
+    return { mode, records, total: seconds(t1 - t0), rss: rssMb(), note: `${workers} thread(s); ${(bytes / 1048576).toFixed(0)} MB of NDJSON written` };
+  }
   if (mode === 'memory') {
     const snapshot = await loadSnapshot([file]);
     const t1 = performance.now();
@@ -132,6 +153,13 @@ async function child(mode: string, file: string): Promise<Measure> {
     return { mode, resources: snapshot.resources.length, records: report.results.length, load: seconds(t1 - t0), evaluate: seconds(t2 - t1), plan: seconds(t3 - t2), total: seconds(t3 - t0), rss: rssMb() };
   }
   throw new Error(`unknown mode ${mode}`);
+}
+
+/** Lines of a file (newlines counted in its bytes; the summary line of a bounded run is too long to read as one string). */
+async function countLines(file: string): Promise<number> {
+  let n = 0;
+  for await (const chunk of createReadStream(file) as AsyncIterable<Buffer>) for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) n++;
+  return n;
 }
 
 /**
@@ -254,7 +282,7 @@ async function parent(): Promise<void> {
   console.log(`dine bench: node ${process.version}, ${availableParallelism()} cores, repeat ${repeat} (median)`);
   console.log('policies: dine-vulnerability-assessment initiative + pack definitions, assigned at the root\n');
   const header = ['size', 'mode', 'resources', 'records', 'load s', 'eval s', 'plan s', 'total s', 'res/s', 'peak RSS', '÷ parse', 'eval ÷ hand'];
-  const widths = [6, 9, 10, 10, 7, 7, 7, 8, 10, 9, 8, 11];
+  const widths = [6, 13, 10, 10, 7, 7, 7, 8, 10, 9, 8, 11];
   const line = (cells: string[]) => console.log(cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' '));
   line(header);
   const verdicts: string[] = [];
@@ -310,7 +338,8 @@ async function parent(): Promise<void> {
       if (rule.evaluate !== undefined) {
         verdicts.push(`rule evaluation (rule: compiled 501541f7 alone, like for like) ${cell(hand.evaluate! / rule.evaluate)} × the hand-written function's throughput: target ≥ 0.5 ${met(hand.evaluate! / rule.evaluate >= 0.5)}`);
       }
-      for (const m of [sB, bN, s1, sN]) {
+      const cli = results.filter((m) => m.mode.startsWith('cli-'));
+      for (const m of [sB, bN, s1, sN, ...cli]) {
         if (m === undefined) continue;
         verdicts.push(`peak RSS 1M (${m.mode}${m.mode.endsWith('-N') ? ', the whole process' : ''}): ${m.rss} MB: target < 1024 MB ${met(m.rss < 1024)}`);
       }
