@@ -332,7 +332,7 @@ export const EVALUATE_COMMAND: CommandSpec = {
       .option('-o, --output <file>', 'write the report to this file (only when the run succeeds) instead of stdout')
       .addOption(new Option('--fail-on <when>', 'exit 1 on: noncompliant (also evaluation errors), error (evaluation errors only), never').choices([...FAIL_ON]).default('noncompliant'))
       .option('--bounded', 'large estates in bounded memory: two streamed passes, records written as they are evaluated (--format ndjson; held resources first, then file order), the summary last')
-      .option('--workers <n>', 'with --bounded: worker threads, one shard of subscriptions each (default 1)')
+      .option('--workers <n>', 'with --bounded: worker threads, one shard of subscriptions each (default 1: the least memory; with 2 or more cores, more workers finish sooner, each holding its own heap)')
       .addHelpText('after', `\nFormats:\n${REPORTERS.map((r) => `  ${r.name.padEnd(9)} ${r.doc}`).join('\n')}\n${EXAMPLES}`);
   },
   run: (ctx, options) => runEvaluate(ctx, options),
