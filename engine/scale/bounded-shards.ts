@@ -5,7 +5,7 @@
 // records, and an estate for planRemediation rebuilt from the shards' containers and remediable resources.
 // Memory stays bounded per worker; the related resources are not in the merged estate (planRemediation needs none).
 import { MessageChannel } from 'node:worker_threads';
-import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
+import type { Diagnostic } from '../diagnostics/index.js';
 import { prepareEvaluation, type EvaluateInput } from '../evaluate/estate.js';
 import { compareRecords, mergeSorted, recordLine } from '../evaluate/records.js';
 import { mergeSummaries } from '../evaluate/rollup.js';
@@ -13,14 +13,11 @@ import { buildSnapshot, type ReadItem } from '../load/snapshot.js';
 import type { ComplianceRecord, ComplianceSummary, RawResource, ResourceView } from '../model/index.js';
 import { isDiagnostic } from '../scope/resource-id.js';
 import { toResourceView } from '../scope/view.js';
-import { mergeScopes } from './merge.js';
+import { addShardDiagnostics, mergeLoadDiagnostics, mergeScopes, sameDiagnostic } from './merge.js';
 import { unpackObjects } from './wire.js';
 import { runBounded, type BoundedEvaluation, type EvaluateBoundedInput } from './pipeline.js';
-import { compareKeys, compareNumbers, type KeyedDiagnostic } from './snapshot.js';
-import { planEvaluation, poolFor, shippable, shippableLoad, type AbandonedShard, type ShardReply } from './stream.js';
+import { planEvaluation, poolFor, shippable, shippableLoad, TypeExchange, type AbandonedShard } from './stream.js';
 import type { BatchHandedOn, BoundedShardMessage, BoundedShardResult, BoundedShardTask } from './worker.js';
-
-const sameDiagnostic = (x: Diagnostic, y: Diagnostic): boolean => x.code === y.code && x.message === y.message;
 
 export async function evaluateBoundedShards(input: EvaluateBoundedInput): Promise<BoundedEvaluation> {
   const started = performance.now();
@@ -30,13 +27,10 @@ export async function evaluateBoundedShards(input: EvaluateBoundedInput): Promis
   const count = Math.max(2, Math.floor(workers));
   onPlan?.(planEvaluation(evaluation, now));
 
-  // Every shard reports the types it holds; the union goes back to all. Records come in batches; 'done' ends a shard.
+  // The shards exchange their types (TypeExchange: a misrouted shard makes all give up before any record is sent).
+  // Records come in batches; 'done' ends a shard.
   const channels = Array.from({ length: count }, () => new MessageChannel());
-  // A shard whose reading was misrouted (snapshot.ts) makes every shard give up before evaluating (no record has been
-  // sent): this thread evaluates instead.
-  const types = new Set<string>();
-  let reported = 0;
-  let misrouted = false;
+  const exchange = new TypeExchange(channels.map((ch) => ch.port1));
   // Records come as objects when onRecord wants them, else as NDJSON text made by the shards. Each batch is
   // acknowledged once handed on (and the consumer's backpressure has passed): a shard waits while 4 are unanswered.
   // A consumer that throws ends the run: the ports close, the shards stop, and its error is what the caller gets.
@@ -68,14 +62,8 @@ export async function evaluateBoundedShards(input: EvaluateBoundedInput): Promis
             } catch (e) {
               fail(e);
             }
-          } else if (m.kind === 'types') {
-            for (const t of m.types) types.add(t);
-            misrouted ||= m.misrouted;
-            if (++reported === count) {
-              const reply: ShardReply = misrouted ? { abandon: true } : { types: [...types] };
-              for (const c of channels) c.port1.postMessage(reply);
-            }
-          } else resolve();
+          } else if (m.kind === 'types') exchange.report(m);
+          else resolve();
         });
       }),
   );
@@ -160,13 +148,7 @@ async function merged(shards: readonly BoundedShardResult[], evaluation: Omit<Ev
   const hierarchy: Diagnostic[] = [];
   for (const s of shards) for (const d of s.parts.hierarchyDiagnostics) if (!hierarchy.some((x) => sameDiagnostic(x, d))) hierarchy.push(d);
   const own = [...prepared.diagnostics];
-  if (evaluation.scope !== undefined) {
-    const known = shards.some((s) => s.parts.scopeCheck?.known === true);
-    const inScope = shards.reduce((n, s) => n + (s.parts.scopeCheck?.inScope ?? 0), 0);
-    if (!known && inScope === 0) own.push(diagnostic('assign.unknown-scope', { scope: evaluation.scope }));
-  }
-  const recordDiagnostics = shards.flatMap((s) => s.parts.recordDiagnostics).sort((x, y) => compareNumbers(x.key, y.key));
-  for (const { diagnostic: d } of recordDiagnostics) if (!own.some((x) => sameDiagnostic(x, d))) own.push(d);
+  addShardDiagnostics(own, evaluation.scope, shards.map((s) => s.parts));
 
   // Each shard's list is in report order and the shards share no resource: merged, not sorted again.
   const remediable = mergeSorted(lists, compareRecords);
@@ -192,15 +174,3 @@ async function merged(shards: readonly BoundedShardResult[], evaluation: Omit<Ev
   };
 }
 
-function mergeLoadDiagnostics(lists: readonly (readonly KeyedDiagnostic[])[]): Diagnostic[] {
-  const all = lists.flat().sort((x, y) => compareKeys(x.key, y.key));
-  const out: Diagnostic[] = [];
-  let last: KeyedDiagnostic | undefined;
-  for (const k of all) {
-    // Lines every shard reads (containers, lines that are not one resource) report once.
-    if (last !== undefined && compareKeys(last.key, k.key) === 0 && sameDiagnostic(last.diagnostic, k.diagnostic)) continue;
-    out.push(k.diagnostic);
-    last = k;
-  }
-  return out;
-}

@@ -1,10 +1,11 @@
 // mergeReports: compliance reports of shards (one per subscription or management group, run as separate jobs, or
 // the worker shards of evaluateStream) → the report a single run over their union gives: records deduplicated by
 // (assignment, reference, resource) and sorted as evaluate() sorts them, the hierarchy united, the summary recomputed.
-import type { Diagnostic } from '../diagnostics/index.js';
+import { diagnostic, type Diagnostic } from '../diagnostics/index.js';
 import type { ComplianceRecord, ComplianceReport, ScopeNode } from '../model/index.js';
 import { sortRecords } from '../evaluate/estate.js';
 import { hierarchyFromScopes, scopeNodesOf, summarizeInHierarchy } from '../evaluate/rollup.js';
+import { compareKeys, compareNumbers, type KeyedDiagnostic } from './snapshot.js';
 
 function recordKey(r: ComplianceRecord): string {
   return `${r.policyAssignmentId.toLowerCase()}\u0000${(r.policyDefinitionReferenceId ?? '').toLowerCase()}\u0000${r.resourceId.toLowerCase()}`;
@@ -50,4 +51,46 @@ export function mergeReports(reports: readonly ComplianceReport[]): ComplianceRe
   const scopes = mergeScopes(reports.map((r) => r.scopes ?? []));
   const summary = summarizeInHierarchy(results, hierarchyFromScopes(scopes));
   return { evaluatedAt, results, summary, diagnostics, scopes };
+}
+
+// ── worker shards of one run (evaluateStream, evaluateBounded) ─────────────────────────────
+
+/** Two diagnostics that say the same thing (shards repeat what every shard reads). */
+export function sameDiagnostic(x: Diagnostic, y: Diagnostic): boolean {
+  return x.code === y.code && x.message === y.message;
+}
+
+/** The shards' load diagnostics in a single run's reading order; a line every shard reads reports once. */
+export function mergeLoadDiagnostics(lists: readonly (readonly KeyedDiagnostic[])[]): Diagnostic[] {
+  const all = lists.flat().sort((x, y) => compareKeys(x.key, y.key));
+  const out: Diagnostic[] = [];
+  let last: KeyedDiagnostic | undefined;
+  for (const k of all) {
+    // Lines every shard reads (containers, lines that are not one resource) report once.
+    if (last !== undefined && compareKeys(last.key, k.key) === 0 && sameDiagnostic(last.diagnostic, k.diagnostic)) continue;
+    out.push(k.diagnostic);
+    last = k;
+  }
+  return out;
+}
+
+/** What a shard tells the merge about an evaluation scope and its records' diagnostics. */
+export interface ShardDiagnostics {
+  scopeCheck: { known: boolean; inScope: number } | undefined;
+  /** [assignment, member, type rank, ...where the resource was read] → diagnostic. */
+  recordDiagnostics: readonly { key: number[]; diagnostic: Diagnostic }[];
+}
+
+/**
+ * After the assignment layer's diagnostics (`own`), what a single run adds: an evaluation scope that no shard knows
+ * and under which none evaluated anything, then each record diagnostic once, in the single run's order.
+ */
+export function addShardDiagnostics(own: Diagnostic[], scope: string | undefined, shards: readonly ShardDiagnostics[]): void {
+  if (scope !== undefined) {
+    const known = shards.some((s) => s.scopeCheck?.known === true);
+    const inScope = shards.reduce((n, s) => n + (s.scopeCheck?.inScope ?? 0), 0);
+    if (!known && inScope === 0) own.push(diagnostic('assign.unknown-scope', { scope }));
+  }
+  const recordDiagnostics = shards.flatMap((s) => s.recordDiagnostics).sort((x, y) => compareNumbers(x.key, y.key));
+  for (const { diagnostic: d } of recordDiagnostics) if (!own.some((x) => sameDiagnostic(x, d))) own.push(d);
 }

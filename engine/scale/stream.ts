@@ -5,10 +5,9 @@
 import { availableParallelism } from 'node:os';
 import { stat } from 'node:fs/promises';
 import * as path from 'node:path';
-import { MessageChannel } from 'node:worker_threads';
+import { MessageChannel, type MessagePort } from 'node:worker_threads';
 import { Piscina } from 'piscina';
 import type { Diagnostic } from '../diagnostics/index.js';
-import { diagnostic } from '../diagnostics/index.js';
 import type { ComplianceRecord, ComplianceReport, ScopeNode } from '../model/index.js';
 import { evaluate, prepareInput, type EvaluateInput } from '../evaluate/estate.js';
 import { compareRecords, mergeSorted } from '../evaluate/records.js';
@@ -17,8 +16,8 @@ import { toEntry, type DocumentInput } from '../evaluate/documents.js';
 import { resolveInputFiles, type LoadOptions } from '../load/snapshot.js';
 import { Hierarchy } from '../scope/hierarchy.js';
 import { keepPlanFor, type KeepPlan } from './plan.js';
-import { compareKeys, compareNumbers, streamSnapshot, type KeyedDiagnostic, type OrderKey } from './snapshot.js';
-import { mergeScopes } from './merge.js';
+import { streamSnapshot, type KeyedDiagnostic } from './snapshot.js';
+import { addShardDiagnostics, mergeLoadDiagnostics, mergeScopes } from './merge.js';
 import { unpackObjects, type PackedObjects } from './wire.js';
 
 export interface EvaluateStreamInput extends Omit<EvaluateInput, 'snapshot'> {
@@ -109,6 +108,25 @@ export interface ShardTypes {
 /** The reply: every shard's types, or that the sharded run is given up. */
 export type ShardReply = { types: string[] } | { abandon: true };
 
+/**
+ * The shards' type exchange: each reports the types it holds and whether its reading was misrouted; once all have,
+ * every shard gets the union (a related type absent from one shard is still "known"), or `abandon` when a shard's
+ * reading was misrouted (snapshot.ts) — then this thread evaluates instead.
+ */
+export class TypeExchange {
+  readonly #types = new Set<string>();
+  #reported = 0;
+  #misrouted = false;
+  constructor(readonly ports: readonly MessagePort[]) {}
+  report(m: ShardTypes): void {
+    for (const t of m.types) this.#types.add(t);
+    this.#misrouted ||= m.misrouted;
+    if (++this.#reported < this.ports.length) return;
+    const reply: ShardReply = this.#misrouted ? { abandon: true } : { types: [...this.#types] };
+    for (const port of this.ports) port.postMessage(reply);
+  }
+}
+
 /** What a shard returns when the run was given up. */
 export interface AbandonedShard {
   abandoned: true;
@@ -188,25 +206,9 @@ async function evaluateSharded(
   const shipped = shippable(evaluation);
   const loadOptions = shippableLoad(load);
 
-  // Every shard reports the types it holds; the union goes back to all (a type absent from one shard is still "known").
   const channels = Array.from({ length: count }, () => new MessageChannel());
-  // A shard whose reading was misrouted (snapshot.ts) makes every shard give up: this thread evaluates instead.
-  const types = new Set<string>();
-  let reported = 0;
-  let misrouted = false;
-  const allReported = new Promise<void>((resolve) => {
-    for (const ch of channels) {
-      ch.port1.once('message', (m: ShardTypes) => {
-        for (const t of m.types) types.add(t);
-        misrouted ||= m.misrouted;
-        if (++reported === count) resolve();
-      });
-    }
-  });
-  void allReported.then(() => {
-    const reply: ShardReply = misrouted ? { abandon: true } : { types: [...types] };
-    for (const ch of channels) ch.port1.postMessage(reply);
-  });
+  const exchange = new TypeExchange(channels.map((ch) => ch.port1));
+  for (const ch of channels) ch.port1.once('message', (m: ShardTypes) => exchange.report(m));
   let results: (ShardResult | AbandonedShard)[];
   try {
     results = await Promise.all(
@@ -233,28 +235,12 @@ function mergeShards(evaluation: Omit<EvaluateInput, 'snapshot'>, results: reado
   const hierarchy = hierarchyFromScopes(scopes);
 
   // Diagnostics in a single run's order: load (read order), hierarchy, assignments, scope, records.
-  const loadDiagnostics: KeyedDiagnostic[] = [];
-  for (const r of results) loadDiagnostics.push(...r.loadDiagnostics);
-  loadDiagnostics.sort((x, y) => compareKeys(x.key as OrderKey, y.key as OrderKey));
-  const diagnostics: Diagnostic[] = [];
-  let last: KeyedDiagnostic | undefined;
-  for (const k of loadDiagnostics) {
-    // Lines every shard reads (containers, lines that are not one resource) report once.
-    if (last !== undefined && compareKeys(last.key, k.key) === 0 && last.diagnostic.code === k.diagnostic.code && last.diagnostic.message === k.diagnostic.message) continue;
-    diagnostics.push(k.diagnostic);
-    last = k;
-  }
+  const diagnostics = mergeLoadDiagnostics(results.map((r) => r.loadDiagnostics));
   diagnostics.push(...results[0]!.hierarchyDiagnostics);
   // The assignment layer again, here, with the documents' source positions (workers got them without).
   const own: Diagnostic[] = [];
   prepareInput(evaluation, hierarchy, now, own);
-  if (evaluation.scope !== undefined) {
-    const known = results.some((r) => r.scopeCheck?.known === true);
-    const inScope = results.reduce((n, r) => n + (r.scopeCheck?.inScope ?? 0), 0);
-    if (!known && inScope === 0) own.push(diagnostic('assign.unknown-scope', { scope: evaluation.scope }));
-  }
-  const recordDiagnostics = results.flatMap((r) => r.recordDiagnostics).sort((x, y) => compareNumbers(x.key, y.key));
-  for (const { diagnostic: d } of recordDiagnostics) if (!own.some((x) => x.code === d.code && x.message === d.message)) own.push(d);
+  addShardDiagnostics(own, evaluation.scope, results);
   diagnostics.push(...own);
 
   const summary = summarizeInHierarchy(records, hierarchy);

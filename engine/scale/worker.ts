@@ -1,6 +1,5 @@
 // Shards on worker threads. runShard: one shard of evaluateStream: stream the inputs, hold this shard's subscriptions (and every
 // container), learn the estate's related types from the other shards, evaluate, and return what the merge needs.
-import { once } from 'node:events';
 import type { MessagePort } from 'node:worker_threads';
 import { evaluateDetailed } from '../evaluate/estate.js';
 import { planEvaluation, type AbandonedShard, type ShardReply, type ShardResult, type ShardTask, type ShardTypes } from './stream.js';
@@ -19,12 +18,9 @@ export default async function runShard(task: ShardTask): Promise<ShardResult | A
     const streamed = await streamSnapshot(task.inputs, { plan, shard: { index: task.shard, count: task.count }, load: task.load });
     const held = new Set<string>();
     for (const r of streamed.snapshot.resources) held.add(r.typeLower);
-    const reply = once(port, 'message');
-    port.postMessage({ types: [...held], misrouted: streamed.misrouted } satisfies ShardTypes);
-    const [answer] = (await reply) as [ShardReply];
-    if (!('types' in answer)) return { abandoned: true };
-    const types = answer.types;
-    const details = evaluateDetailed({ ...task.evaluation, snapshot: streamed.snapshot }, { summary: false, knownTypes: new Set(types), owns: streamed.owns });
+    const knownTypes = await exchange(port, [...held], streamed.misrouted);
+    if (knownTypes === undefined) return { abandoned: true };
+    const details = evaluateDetailed({ ...task.evaluation, snapshot: streamed.snapshot }, { summary: false, knownTypes, owns: streamed.owns });
     return {
       records: packObjects(details.report.results),
       scopes: details.report.scopes ?? [],
