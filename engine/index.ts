@@ -51,5 +51,5 @@ export { explainResource, traceCondition, formatExplanationText, formatExplanati
 export { parseSourceText, type ParsedSource } from './load/source.js';
 export { viewOf } from './evaluate/rule.js';
 // Scale: streaming evaluation, worker shards, merging shard reports (docs/scale.md).
-export { evaluateStream, evaluateBounded, asReport, closeWorkers, mergeReports, type EvaluateStreamInput, type EvaluateBoundedInput, type BoundedEvaluation } from './scale/index.js';
+export { evaluateStream, evaluateBounded, asReport, closeWorkers, mergeReports, scanBounded, type EvaluateStreamInput, type EvaluateBoundedInput, type BoundedEvaluation, type ScanBoundedInput, type BoundedScan } from './scale/index.js';
 export type { ScopeNode } from './model/index.js';

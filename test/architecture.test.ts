@@ -34,7 +34,8 @@ const ALLOWED: Record<string, { imports: string[]; typeOnly?: string[] }> = {
   remediation: { imports: ENGINE, typeOnly: ['load'] },
   report: { imports: [...ENGINE, 'remediation', 'scanner'] },
   scanner: { imports: [...ENGINE, 'remediation', 'report', 'load'] },
-  scale: { imports: [...ENGINE, 'load', 'remediation'] },
+  // scale: the I/O pipelines; its bounded scan (scale/scan.ts) makes the scanner's pure decisions one machine at a time.
+  scale: { imports: [...ENGINE, 'load', 'remediation', 'scanner'] },
   explain: { imports: [...ENGINE, 'load'] },
   validate: { imports: [...ENGINE, 'load', 'report'] },
   testkit: { imports: [...ENGINE, 'load', 'remediation', 'report', 'explain', 'validate'] },

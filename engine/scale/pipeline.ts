@@ -14,7 +14,7 @@ import { prepareEvaluation, type EstateContext, type EvaluateInput } from '../ev
 import { RecordMaker, inIdOrder, recordLine, sortRecords, orderedRecordDiagnostics } from '../evaluate/records.js';
 import { ResourceRollups } from '../evaluate/rollup-stream.js';
 import { scopeNodesOf } from '../evaluate/rollup.js';
-import { located, readFileBatches, type LoadOptions, type ResourceSource } from '../load/snapshot.js';
+import { located, readFileBatches, type LoadOptions, type ResourceSource, type Snapshot } from '../load/snapshot.js';
 import { isDiagnostic } from '../scope/resource-id.js';
 import { toResourceView } from '../scope/view.js';
 import { Projector, type KeepPlan } from './plan.js';
@@ -125,19 +125,34 @@ export interface BoundedShardParts {
 }
 
 /**
+ * A caller that makes more of each resource than records (`dine scan`'s bounded mode, engine/scanner/bounded.ts):
+ * which evaluation runs is chosen from what pass 1 held, and every resource of some types is visited.
+ */
+export interface BoundedVisitor {
+  /** The plan to read with: one that keeps what every evaluation `choose` may return reads, and what `visit` reads. */
+  plan: KeepPlan;
+  /** After pass 1, given the held snapshot (complete but for the deferred resources): the evaluation to run. */
+  choose(snapshot: Snapshot): Omit<EvaluateInput, 'snapshot' | 'now'>;
+  /** Held resources of these (lower-cased) types are visited even when no member evaluates them; deferred ones always are. */
+  types: ReadonlySet<string>;
+  /** Each resource evaluated or visited, with its records (none when no member applies), after they were handed on. */
+  visit(view: ResourceView, records: readonly ComplianceRecord[], source: ResourceSource | undefined): void;
+}
+
+/**
  * The two passes, on this thread: the whole estate, or one shard of it (then the merge adds its diagnostics; undefined
  * when the sharded run was given up before evaluating).
  */
-export async function runBounded(input: EvaluateBoundedInput): Promise<{ result: BoundedEvaluation; parts: BoundedShardParts }>;
+export async function runBounded(input: EvaluateBoundedInput, shard?: undefined, visitor?: BoundedVisitor): Promise<{ result: BoundedEvaluation; parts: BoundedShardParts }>;
 export async function runBounded(input: EvaluateBoundedInput, shard: BoundedShardOptions): Promise<{ result: BoundedEvaluation; parts: BoundedShardParts } | undefined>;
-export async function runBounded(input: EvaluateBoundedInput, shard?: BoundedShardOptions): Promise<{ result: BoundedEvaluation; parts: BoundedShardParts } | undefined> {
+export async function runBounded(input: EvaluateBoundedInput, shard?: BoundedShardOptions, visitor?: BoundedVisitor): Promise<{ result: BoundedEvaluation; parts: BoundedShardParts } | undefined> {
   const started = performance.now();
   let evaluateMs = 0;
   const now = input.now ?? new Date().toISOString();
   const { inputs, load = {}, onRecord, onRecordLines, onPlan, workers: _workers, backpressure, keepRemediable = true, ...rest } = input;
-  const evaluation: Omit<EvaluateInput, 'snapshot'> = { ...rest, now };
+  let evaluation: Omit<EvaluateInput, 'snapshot'> = { ...rest, now };
   const lines = onRecordLines === undefined ? undefined : new LineBatches(onRecordLines);
-  const plan = planEvaluation(evaluation, now);
+  const plan = visitor?.plan ?? planEvaluation(evaluation, now);
   onPlan?.(plan);
   const defer = deferrableTypes(plan);
   const shardSpec = shard === undefined ? {} : { shard: shard.spec };
@@ -151,6 +166,7 @@ export async function runBounded(input: EvaluateBoundedInput, shard?: BoundedSha
     streamed = await streamSnapshot(inputs, { plan, load, ...shardSpec });
   }
   const snapshot = streamed.snapshot;
+  if (visitor !== undefined) evaluation = { ...visitor.choose(snapshot), now };
   let knownTypes: ReadonlySet<string> | undefined;
   if (shard !== undefined) {
     const held = new Set<string>();
@@ -173,8 +189,11 @@ export async function runBounded(input: EvaluateBoundedInput, shard?: BoundedSha
   const emit = (record: ComplianceRecord): void => {
     perResource.push(record);
   };
-  const finishResource = (view: ResourceView, keep: (v: ResourceView) => ResourceView): void => {
-    if (perResource.length === 0) return;
+  const finishResource = (view: ResourceView, keep: (v: ResourceView) => ResourceView, source: ResourceSource | undefined): void => {
+    if (perResource.length === 0) {
+      visitor?.visit(view, perResource, source);
+      return;
+    }
     rollups.addResource(perResource);
     recordCount += perResource.length;
     let kept: ResourceView | undefined;
@@ -193,6 +212,7 @@ export async function runBounded(input: EvaluateBoundedInput, shard?: BoundedSha
         remediableViews.set(copy, kept);
       }
     }
+    visitor?.visit(view, perResource, source);
     perResource = [];
   };
 
@@ -201,13 +221,13 @@ export async function runBounded(input: EvaluateBoundedInput, shard?: BoundedSha
   const owns = streamed.owns;
   const held = snapshot.resources
     .map((_, i) => i)
-    .filter((i) => maker.evaluates(snapshot.resources[i]!.typeLower) && (shard === undefined || owns(snapshot.resources[i]!)) && (inScope === undefined || inScope(snapshot.resources[i]!)));
+    .filter((i) => (maker.evaluates(snapshot.resources[i]!.typeLower) || visitor?.types.has(snapshot.resources[i]!.typeLower) === true) && (shard === undefined || owns(snapshot.resources[i]!)) && (inScope === undefined || inScope(snapshot.resources[i]!)));
   inScopeCount += held.length;
   const heldStart = performance.now();
   for (const position of inIdOrder(snapshot.resources, held)) {
     const view = snapshot.resources[position]!;
     maker.make(view, position, snapshot.sources[position], emit);
-    finishResource(view, (v) => v);
+    finishResource(view, (v) => v, snapshot.sources[position]);
   }
   evaluateMs += performance.now() - heldStart;
 
@@ -264,7 +284,7 @@ export async function runBounded(input: EvaluateBoundedInput, shard?: BoundedSha
           if (shard !== undefined) deferredAt.push(f, item.source.line ?? 0);
           maker.make(view, position++, item.source, emit);
           // A resource kept for remediation keeps only what the rules read.
-          finishResource(view, (v) => heldView(v, projector === undefined ? v.raw : projector.project(v.raw, v.typeLower, v.apiVersion), intern));
+          finishResource(view, (v) => heldView(v, projector === undefined ? v.raw : projector.project(v.raw, v.typeLower, v.apiVersion), intern), item.source);
           evaluateMs += performance.now() - t;
         }
       }

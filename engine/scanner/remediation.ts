@@ -75,36 +75,67 @@ export function provisionDefinition(input: Omit<ScanInput, 'snapshot'>): Documen
   return input.definitions?.find((d) => nameOf(d)?.toLowerCase() === PROVISION_POLICY);
 }
 
+/** Which assignments the scan's plan comes from: the estate's own, dine's policies at the root, 13ce0167 at the root, or none. */
+export interface PlanBasis {
+  evaluation: 'own' | 'dine' | 'provision' | undefined;
+  /** In words, for ScanRemediation.basis. */
+  text: string;
+  /** scan.remediation-definition-missing when 13ce0167 would plan and is not among the definitions. */
+  diagnostics: Diagnostic[];
+}
+
+export function planBasis(input: Omit<ScanInput, 'snapshot'>, source: DecisionSource, vaType: VaType): PlanBasis {
+  if (input.assignments !== undefined && input.assignments.length > 0) {
+    return { evaluation: 'own', text: `the estate's own assignments (${input.assignments.length}), with its exemptions`, diagnostics: [] };
+  }
+  if (source === 'dine-policy') {
+    return { evaluation: 'dine', text: 'dine-va-deploy-vm and dine-va-deploy-arc assigned at the root with DeployIfNotExists (the snapshot has no Defender assessments for 13ce0167 to read)', diagnostics: [] };
+  }
+  if (provisionDefinition(input) === undefined) {
+    return { evaluation: undefined, text: `none: the definitions do not include ${PROVISION_POLICY}`, diagnostics: [diagnostic('scan.remediation-definition-missing', { name: PROVISION_POLICY })] };
+  }
+  const location = input.assignmentLocation ?? 'eastus';
+  return { evaluation: 'provision', text: `${PROVISION_POLICY} (Configure machines to receive a vulnerability assessment provider) assigned at the root with vaType ${vaType}, a system-assigned identity in ${location}`, diagnostics: [] };
+}
+
+/** ScanRemediation of a plan; `beyondUnhealthy`: the machines planned for that are not Unhealthy, in id order. */
+export function remediationSummary(basis: PlanBasis, plan: RemediationPlan, beyondUnhealthy: string[]): ScanRemediation {
+  return {
+    assignments: basis.evaluation === 'own' ? 'snapshot' : 'default',
+    basis: basis.text,
+    deployments: plan.deployments.map((d) => ({
+      id: d.id,
+      name: d.name,
+      resourceId: d.resourceId,
+      policyAssignmentId: d.policyAssignmentId,
+      ...(d.policyDefinitionReferenceId !== undefined ? { policyDefinitionReferenceId: d.policyDefinitionReferenceId } : {}),
+      creates: (d.expansion?.resources ?? []).map((r) => r.id),
+    })),
+    tasks: plan.tasks.length,
+    errors: plan.errors.map((e) => ({ ...(e.resourceId !== undefined ? { resourceId: e.resourceId } : {}), code: e.code, message: e.message })),
+    beyondUnhealthy,
+  };
+}
+
 export function planScanRemediation(p: PlanScanInput): { summary: ScanRemediation; plan: ScanPlan; evaluation: ComplianceReport | undefined } {
   const { input } = p;
-  let evaluation: ComplianceReport | undefined;
-  let basis: string;
-  const own = input.assignments !== undefined && input.assignments.length > 0;
-  if (own) {
-    evaluation = evaluate({ snapshot: input.snapshot, ...ownEvaluation(input) });
-    basis = `the estate's own assignments (${input.assignments!.length}), with its exemptions`;
-  } else if (p.source === 'dine-policy') {
-    evaluation = p.dineReport;
-    basis = 'dine-va-deploy-vm and dine-va-deploy-arc assigned at the root with DeployIfNotExists (the snapshot has no Defender assessments for 13ce0167 to read)';
-  } else {
-    const provision = provisionDefinition(input);
-    if (provision === undefined) {
-      p.diagnostics.push(diagnostic('scan.remediation-definition-missing', { name: PROVISION_POLICY }));
-      basis = `none: the definitions do not include ${PROVISION_POLICY}`;
-    } else {
-      const location = input.assignmentLocation ?? 'eastus';
-      evaluation = evaluate({ snapshot: input.snapshot, ...provisionEvaluation(input, provision, p.vaType) });
-      basis = `${PROVISION_POLICY} (Configure machines to receive a vulnerability assessment provider) assigned at the root with vaType ${p.vaType}, a system-assigned identity in ${location}`;
-    }
-  }
+  const basis = planBasis(input, p.source, p.vaType);
+  p.diagnostics.push(...basis.diagnostics);
+  const evaluation =
+    basis.evaluation === 'own'
+      ? evaluate({ snapshot: input.snapshot, ...ownEvaluation(input) })
+      : basis.evaluation === 'dine'
+        ? p.dineReport
+        : basis.evaluation === 'provision'
+          ? evaluate({ snapshot: input.snapshot, ...provisionEvaluation(input, provisionDefinition(input)!, p.vaType) })
+          : undefined;
   for (const d of evaluation?.diagnostics ?? []) if (d.severity === 'error') p.diagnostics.push(d);
 
   // Only the scanned machines: planRemediation selects them by id (its scope option is textual, without the MG tree).
   const plan: RemediationPlan =
     evaluation === undefined || p.machines.length === 0 ? { tasks: [], deployments: [], errors: [] } : planRemediation(evaluation, { resourceIds: p.machines.map((m) => m.id) });
-  const inScope = plan.deployments;
   const byMachine = new Map<string, Deployment[]>();
-  for (const d of inScope) {
+  for (const d of plan.deployments) {
     const k = d.resourceId.toLowerCase();
     byMachine.set(k, [...(byMachine.get(k) ?? []), d]);
   }
@@ -117,22 +148,7 @@ export function planScanRemediation(p: PlanScanInput): { summary: ScanRemediatio
       else m.deploy.note = exempt.has(m.id.toLowerCase()) ? 'exempt from the DeployIfNotExists assignment: deploy it by hand or lift the exemption' : 'no DeployIfNotExists assignment in the plan deploys to this machine';
     } else if (ds.length > 0) beyond.push(m.id);
   }
-  const summary: ScanRemediation = {
-    assignments: own ? 'snapshot' : 'default',
-    basis,
-    deployments: inScope.map((d) => ({
-      id: d.id,
-      name: d.name,
-      resourceId: d.resourceId,
-      policyAssignmentId: d.policyAssignmentId,
-      ...(d.policyDefinitionReferenceId !== undefined ? { policyDefinitionReferenceId: d.policyDefinitionReferenceId } : {}),
-      creates: (d.expansion?.resources ?? []).map((r) => r.id),
-    })),
-    tasks: plan.tasks.length,
-    errors: plan.errors.map((e) => ({ ...(e.resourceId !== undefined ? { resourceId: e.resourceId } : {}), code: e.code, message: e.message })),
-    beyondUnhealthy: beyond,
-  };
-  return { summary, plan, evaluation };
+  return { summary: remediationSummary(basis, plan, beyond), plan, evaluation };
 }
 
 /** The remediation outputs of a scan plan (deployments, parameter files, plan.json, az script, REST requests) as contents. */

@@ -46,7 +46,7 @@ export interface ScanInput {
 export const RECOMMENDATION_NAME = 'Machines should have a vulnerability assessment solution';
 export const PROVISION_POLICY = '13ce0167-8ca6-4048-8e6b-f996402e3c1b';
 
-function docOf(input: DocumentInput): unknown {
+export function docOf(input: DocumentInput): unknown {
   const o = obj(input);
   return o !== undefined && Object.hasOwn(o, 'document') && !Object.hasOwn(o, 'properties') ? o['document'] : input;
 }
@@ -70,14 +70,14 @@ function definitionIdOf(input: DocumentInput): string {
 }
 
 /** dine's own definitions: from the pack given, else built in memory (the same text as policies/dine). */
-function dineDefinitions(definitions: readonly DocumentInput[] | undefined): Record<string, DocumentInput> {
+export function dineDefinitions(definitions: readonly DocumentInput[] | undefined): Record<string, DocumentInput> {
   const built = buildPack();
   const fromPack = (name: string): DocumentInput => findDefinition(definitions, name) ?? (JSON.parse(built.get(`policies/dine/${name}.json`)!) as unknown);
   return { [DINE_VM_POLICY]: fromPack(DINE_VM_POLICY), [DINE_ARC_POLICY]: fromPack(DINE_ARC_POLICY), [DINE_DEFENDER_POLICY]: fromPack(DINE_DEFENDER_POLICY) };
 }
 
 /** dine's VM, Arc and Defender-plan policies assigned at the root: what decides when there are no Defender assessments. */
-function dineEvaluation(input: Omit<ScanInput, 'snapshot'>, defs: Record<string, DocumentInput>): Omit<EvaluateInput, 'snapshot'> {
+export function dineEvaluation(input: Omit<ScanInput, 'snapshot'>, defs: Record<string, DocumentInput>): Omit<EvaluateInput, 'snapshot'> {
   return {
     definitions: Object.values(defs),
     assignments: [

@@ -9,15 +9,16 @@ import {
   diagnostic, getScanPlan, loadPolicyDocuments, loadSnapshot, PolicyError, scanEstate, scanRemediationFiles, SCAN_FORMATS, VA_TYPES,
   type Diagnostic, type PolicyDocumentEntry, type ScanInput, type ScanReport, type VaType,
 } from '../../index.js';
-import { wantsColour } from '../host.js';
+import { OutputError, wantsColour } from '../host.js';
 import { EXIT, formatProblem, isInputError } from '../problems.js';
 import { canonicalInstant, STREAM_AUTO_BYTES, streams } from './evaluate.js';
-import { planEvaluation, streamSnapshot, unitePlans } from '../../scale/index.js';
+import { planEvaluation, scanBounded, streamSnapshot, unitePlans, type BoundedScan } from '../../scale/index.js';
+import { scanMachineLine, scanTrailerLine } from '../../report/scan/index.js';
 import type { Snapshot } from '../../load/snapshot.js';
 import { scanEvaluations, SCANNER_READS } from '../../scanner/index.js';
 import type { CommandContext, CommandSpec } from './types.js';
 import { packageRoot } from '../../load/package-root.js';
-import { renderReport, writeFilesUnder, writeReport } from '../output.js';
+import { openOutput, renderReport, writeFilesUnder, writeReport } from '../output.js';
 
 /** The demo estate and the pack, relative to the package root. */
 export const DEMO_ESTATE = 'fixtures/estates/contoso';
@@ -39,6 +40,9 @@ Examples:
   # one management group, deploying Defender Vulnerability Management instead, with the remediation files
   dine scan snapshot/ --scope /providers/Microsoft.Management/managementGroups/corp --va-type mdeTvm --out remediation/
 
+  # a million machines in bounded memory: one line per machine as it is scanned, the totals and plan last
+  dine scan export.ndjson --bounded --format ndjson --output machines.ndjson --out remediation/
+
 Groups: Healthy (a vulnerability assessment solution is running), Unhealthy (the scanner can be deployed),
 Not applicable (not offered: no Defender for Servers, unsupported OS, multicloud connector machine).
 Decided by Defender's assessment ffff0522 when the snapshot holds Defender assessments, else by dine's own policies.
@@ -56,6 +60,7 @@ interface ScanOptions {
   out?: string;
   failOn: 'unhealthy' | 'never';
   stream?: boolean;
+  bounded?: boolean;
 }
 
 function usage(reason: string): Diagnostic {
@@ -99,6 +104,8 @@ async function runScan(ctx: CommandContext, raw: Record<string, unknown>, snapsh
   }
   if (o.scope !== undefined && !o.scope.startsWith('/')) problems.push(usage(`--scope "${o.scope}" is not a resource id (it starts with "/": /subscriptions/<id>, /providers/Microsoft.Management/managementGroups/<name>)`));
   if (snapshotArgs.includes('-')) problems.push(usage('scan does not read the snapshot from standard input; give files, folders or globs'));
+  if (o.bounded === true && format !== undefined && format.name !== 'ndjson') problems.push(usage(`--bounded writes machines as they are scanned: --format ndjson (not ${format.name})`));
+  if (o.bounded === true && o.stream === false) problems.push(usage('--bounded reads the snapshot in two streamed passes: --no-stream does not go with it'));
   if (problems.length > 0) return fail(ctx, problems);
 
   // ── inputs: the demo estate and the bundled pack unless told otherwise ─────────────
@@ -130,6 +137,9 @@ async function runScan(ctx: CommandContext, raw: Record<string, unknown>, snapsh
   }
   const scanning: Omit<ScanInput, 'snapshot'> = { definitions, setDefinitions, assignments, exemptions, vaType: o.vaType as VaType, now: now ?? host.now?.() ?? new Date().toISOString() };
   if (o.scope !== undefined) scanning.scope = o.scope;
+  const snapshotInputs = demo ? DEMO_SNAPSHOT : snapshotArgs;
+  const snapshotCwd = demo ? bundled() : host.cwd;
+  if (o.bounded === true && !diagnostics.some((d) => d.severity === 'error')) return runScanBounded(ctx, o, scanning, snapshotInputs, snapshotCwd, diagnostics);
   let snapshot: Snapshot;
   try {
     snapshot = demo ? await loadSnapshot(DEMO_SNAPSHOT, { cwd: bundled() }) : await readScanSnapshot(host.cwd, snapshotArgs, o.stream, scanning, diagnostics);
@@ -175,6 +185,56 @@ async function runScan(ctx: CommandContext, raw: Record<string, unknown>, snapsh
   return report.totals.Unhealthy > 0 && o.failOn !== 'never' ? EXIT.findings : EXIT.ok;
 }
 
+/**
+ * --bounded: scanBounded (docs/scale.md §5): each machine's line is written as it is scanned, not held — file order —
+ * and the last line carries the totals, scope counts and remediation. A file given with --output is put in place only
+ * when the run succeeds.
+ */
+async function runScanBounded(ctx: CommandContext, o: ScanOptions, scanning: Omit<ScanInput, 'snapshot'>, inputs: string[], cwd: string, diagnostics: readonly Diagnostic[]): Promise<number> {
+  const { host } = ctx;
+  try {
+    if (o.output !== undefined) await mkdir(path.dirname(path.resolve(host.cwd, o.output)), { recursive: true });
+  } catch (e) {
+    return fail(ctx, [diagnostic('cli.write-failed', { file: o.output!, reason: (e as Error).message })]);
+  }
+  const out = openOutput(host, o.output);
+  let result: BoundedScan;
+  try {
+    result = await scanBounded({
+      ...scanning,
+      inputs,
+      load: { cwd },
+      onMachine: (m) => out.write(scanMachineLine(m)),
+      ...(out.behind !== undefined ? { backpressure: () => out.behind!() } : {}),
+    });
+  } catch (e) {
+    await out.abandon();
+    if (e instanceof PolicyError) return fail(ctx, [...diagnostics, ...e.diagnostics]);
+    if (e instanceof OutputError) return fail(ctx, [diagnostic('cli.write-failed', { file: o.output ?? 'stdout', reason: e.message })]);
+    throw e;
+  }
+  const all = [...diagnostics, ...result.loadDiagnostics, ...result.report.diagnostics];
+  if (all.some((d) => isInputError(d) || (d.severity === 'error' && d.code.startsWith('scan.')))) {
+    await out.abandon();
+    return fail(ctx, all.filter((d) => isInputError(d) || d.code.startsWith('scan.') || d.severity === 'warning'));
+  }
+  out.write(scanTrailerLine(result.report));
+  const files = o.out === undefined ? [] : scanRemediationFiles(result.plan);
+  for (const d of all) if (d.severity === 'warning') host.stderr(formatProblem(d));
+  try {
+    if (o.out !== undefined) await writeFilesUnder(host, o.out, files);
+    await out.end();
+  } catch (e) {
+    await out.abandon();
+    return fail(ctx, [diagnostic('cli.write-failed', { file: o.output ?? o.out ?? 'stdout', reason: (e as Error).message })]);
+  }
+  if (host.stderrIsTTY ?? host.isTTY) {
+    if (o.output !== undefined) host.stderr(`dine: wrote ${o.output} (${result.report.totals.total} machines)\n`);
+    if (o.out !== undefined) host.stderr(`dine: wrote ${files.length} remediation files to ${o.out}\n`);
+  }
+  return result.report.totals.Unhealthy > 0 && o.failOn !== 'never' ? EXIT.findings : EXIT.ok;
+}
+
 export const SCAN_COMMAND: CommandSpec = {
   name: 'scan',
   summary: 'group machines as Defender for Cloud\'s "Machines should have a vulnerability assessment solution" does, and plan the scanner',
@@ -193,6 +253,7 @@ export const SCAN_COMMAND: CommandSpec = {
       .addOption(new Option('--fail-on <when>', 'exit 1 when some machine is Unhealthy (unhealthy), or never (the demo: npm start)').choices(['unhealthy', 'never']).default('unhealthy'))
       .option('--stream', `read the snapshot keeping only the resource types and fields the scan reads: same output, less memory (default above ${STREAM_AUTO_BYTES / 1024 / 1024} MiB of snapshot)`)
       .option('--no-stream', 'hold the whole snapshot in memory, whatever its size')
+      .option('--bounded', 'large estates in bounded memory: two streamed passes, each machine written as it is scanned (--format ndjson, file order), the totals, scope counts and plan last')
       .addHelpText('after', `\nFormats:\n${SCAN_FORMATS.map((f) => `  ${f.name.padEnd(9)} ${f.doc}`).join('\n')}\n${EXAMPLES}`);
   },
   run: (ctx, options, args) => runScan(ctx, options, args),

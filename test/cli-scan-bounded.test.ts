@@ -1,0 +1,96 @@
+// `dine scan --bounded --format ndjson`: machines written as they are scanned (file order), the rest of the report
+// last. The machines as a set (without the plan's deploymentId and note), the last line, the remediation files,
+// stderr and the exit code equal those of `dine scan --format ndjson`; bad input gives exit 2 and no file; usage
+// mistakes are refused.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { REPO_ROOT } from './support/paths.js';
+import { writeEstate, writeText } from './support/scale.js';
+
+const BIN = join(REPO_ROOT, 'dist/engine/cli/bin.js');
+const NOW = ['--now', '2025-01-01T00:00:00Z'];
+
+function dine(args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1' };
+  delete env['DINE_DEBUG'];
+  const r = spawnSync(process.execPath, [BIN, 'scan', ...args, ...NOW], { cwd: REPO_ROOT, encoding: 'utf8', env, maxBuffer: 256 * 1024 * 1024 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The machine lines without the plan's links, sorted, and the last line. */
+function parts(ndjson: string): { machines: string[]; last: string } {
+  const lines = ndjson.trimEnd().split('\n');
+  const machines = lines.slice(0, -1).map((l) => {
+    const m = JSON.parse(l) as { deploy?: Record<string, unknown> };
+    if (m.deploy !== undefined) {
+      delete m.deploy['deploymentId'];
+      delete m.deploy['note'];
+    }
+    return JSON.stringify(m);
+  });
+  return { machines: machines.sort(), last: lines.at(-1)! };
+}
+
+function files(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out[p.slice(dir.length)] = readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+test('a generated NDJSON estate: the same machines, last line, remediation files, warnings and exit code', async () => {
+  const estate = await writeEstate('cli-scan-bounded', { machines: 400, seed: 'cli-scan-bounded', machinesPerSubscription: 100 });
+  const dir = mkdtempSync(join(tmpdir(), 'dine-scan-bounded-'));
+  const held = dine([estate, '--format', 'ndjson', '--out', join(dir, 'held')]);
+  assert.is(held.status, 1, held.stderr);
+  const bounded = dine([estate, '--format', 'ndjson', '--bounded', '--out', join(dir, 'bounded')]);
+  assert.is(bounded.status, held.status, bounded.stderr);
+  assert.is(bounded.stderr, held.stderr);
+  assert.equal(parts(bounded.stdout), parts(held.stdout));
+  assert.is((JSON.parse(parts(held.stdout).last) as { totals: { total: number } }).totals.total, 400);
+  const remediation = files(join(dir, 'held'));
+  assert.ok(Object.keys(remediation).length > 3, Object.keys(remediation).join(' '));
+  assert.equal(files(join(dir, 'bounded')), remediation);
+});
+
+test('machines come in file order; --output appears only when the run succeeds; bad input gives exit 2 and no file', async () => {
+  const estate = await writeEstate('cli-scan-bounded-out', { machines: 100, seed: 'cli-scan-bounded-out', machinesPerSubscription: 50 });
+  const dir = mkdtempSync(join(tmpdir(), 'dine-scan-bounded-'));
+  const out = join(dir, 'sub', 'machines.ndjson');
+  const ok = dine([estate, '--format', 'ndjson', '--bounded', '--output', out, '--fail-on', 'never']);
+  assert.is(ok.status, 0, ok.stderr);
+  assert.is(ok.stdout, '');
+  const written = readFileSync(out, 'utf8').trimEnd().split('\n').slice(0, -1).map((l) => (JSON.parse(l) as { id: string }).id);
+  const fileOrder = readFileSync(estate, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as { id: string; type: string }).filter((r) => /virtualMachines|HybridCompute\/machines/.test(r.type)).map((r) => r.id);
+  assert.equal(written, fileOrder);
+
+  const lines = readFileSync(estate, 'utf8').trimEnd().split('\n');
+  const broken = writeText('cli-scan-bounded-broken.ndjson', [...lines.slice(0, 5), '{"id": "/subscriptions/x", "type":', ...lines.slice(5)].join('\n') + '\n');
+  const bad = join(dir, 'bad.ndjson');
+  const r = dine([broken, '--format', 'ndjson', '--bounded', '--output', bad]);
+  assert.is(r.status, 2, r.stderr);
+  assert.match(r.stderr, /cli-scan-bounded-broken\.ndjson:6/);
+  assert.not.ok(existsSync(bad), 'no output file');
+  assert.equal(readdirSync(dir).sort(), ['sub']);
+});
+
+test('usage: --bounded needs --format ndjson and does not go with --no-stream', () => {
+  const json = dine(['fixtures/estates/contoso/resources', '--bounded', '--format', 'json']);
+  assert.is(json.status, 2);
+  assert.match(json.stderr, /--bounded writes machines as they are scanned: --format ndjson \(not json\)/);
+  const held = dine(['fixtures/estates/contoso/resources', '--bounded', '--format', 'ndjson', '--no-stream']);
+  assert.is(held.status, 2);
+  assert.match(held.stderr, /--no-stream does not go with it/);
+});
+
+test.run();
