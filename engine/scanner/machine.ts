@@ -384,10 +384,27 @@ export function dineRecordsOf(records: Iterable<ComplianceRecord>): DineRecordOf
 /** Counts per management group, subscription and resource group, added one machine at a time. */
 class ScopeCounter {
   readonly #counts = new Map<string, ScopeCount>();
+  /** A machine's counted scopes by its parent scope (the id up to its provider segment): one walk per resource group. */
+  readonly #above = new Map<string, ScopeCount[]>();
   constructor(readonly snapshot: Snapshot) {}
 
   add(machineId: string, group: ScanGroup): void {
+    const cut = machineId.lastIndexOf('/providers/');
+    const parent = cut > 0 ? machineId.slice(0, cut) : undefined;
+    let above = parent === undefined ? undefined : this.#above.get(parent);
+    if (above === undefined) {
+      above = this.#scopesAbove(machineId);
+      if (parent !== undefined) this.#above.set(parent, above);
+    }
+    for (const c of above) {
+      c[group]++;
+      c.total++;
+    }
+  }
+
+  #scopesAbove(machineId: string): ScopeCount[] {
     const h = this.snapshot.hierarchy;
+    const out: ScopeCount[] = [];
     for (const id of h.ancestorsOf(machineId)) {
       const node = h.node(id);
       if (node === undefined || node.kind === 'tenant') continue;
@@ -397,9 +414,9 @@ class ScopeCounter {
         c = { kind: node.kind, id: node.id, name: node.name, ...(node.displayName !== undefined ? { displayName: node.displayName } : {}), depth: 0, ...zeroCounts() };
         this.#counts.set(key, c);
       }
-      c[group]++;
-      c.total++;
+      out.push(c);
     }
+    return out;
   }
 
   finish(): ScopeCount[] {

@@ -106,7 +106,8 @@ export function scanEvaluations(input: Omit<ScanInput, 'snapshot'>): Omit<Evalua
 export const SCANNER_READS: ReadonlyMap<string, readonly (readonly string[])[]> = new Map([
   [VM_TYPE, [['properties', 'storageProfile', 'osDisk', 'osType'], ['properties', 'storageProfile', 'imageReference']]],
   [ARC_TYPE, [['properties', 'osType'], ['properties', 'osName'], ['properties', 'osSku']]],
-  [ASSESSMENT_TYPE, [['properties', 'status']]],
+  // The status fields the verdict reads, not the whole status: its dates would be held for every machine.
+  [ASSESSMENT_TYPE, [['properties', 'status', 'code'], ['properties', 'status', 'cause'], ['properties', 'status', 'description']]],
   [PRICING_TYPE, [['properties', 'pricingTier']]],
   [SCANNER_TYPE, [['properties', 'provisioningState']]],
 ]);
