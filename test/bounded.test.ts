@@ -77,6 +77,25 @@ test('contoso (JSON files: nothing deferred), with assignments and exemptions', 
   assert.is(r.deferred, 0);
 });
 
+test('keepRemediable { resourceCount }: every remediable record, the resources of the first n per task only; the same plan with that resourceCount', async () => {
+  const file = await writeEstate('bounded-first-n', { machines: 300, seed: 'bounded-first-n', machinesPerSubscription: 100 });
+  const rest = { ...pack(), now: NOW };
+  const report = evaluate({ ...rest, snapshot: await loadSnapshot([file]) });
+  const remediable = report.results.filter((r) => r.complianceState === 'NonCompliant' && r.effect === 'deployIfNotExists');
+  for (const resourceCount of [1, 7]) {
+    const want = planRemediation(report, { resourceCount });
+    assert.ok(want.tasks.some((t) => t.overLimit.length > 0), 'some task over the limit');
+    for (const workers of [1, SHARDED]) {
+      const bounded = await evaluateBounded({ ...rest, inputs: [file], workers, keepRemediable: { resourceCount } });
+      assert.is(bounded.remediable.length, remediable.length, 'every remediable record');
+      assert.is(JSON.stringify(planRemediation(asReport(bounded), { estate: bounded.estate, resourceCount })), JSON.stringify(want), `workers ${workers}`);
+      const withResource = bounded.remediable.filter((r) => bounded.estate.resourceFor(r) !== undefined).length;
+      // The remediable machines are deferred resources: only the first n per task (on each shard) keep theirs.
+      assert.ok(withResource <= resourceCount * want.tasks.length * workers, `workers ${workers}: resources kept: ${withResource} of ${remediable.length}`);
+    }
+  }
+});
+
 test('a deferred id given twice: every resource is held instead, same results', async () => {
   const file = await writeEstate('bounded-dup', { machines: 60, seed: 'bounded-dup', machinesPerSubscription: 30 });
   const lines = readFileSync(file, 'utf8').trimEnd().split('\n');

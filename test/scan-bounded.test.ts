@@ -43,6 +43,7 @@ interface Outcome {
   source: string;
   machines: number;
   deployments: number;
+  overLimit: number;
   diagnostics: string[];
 }
 
@@ -67,6 +68,7 @@ async function compare(inputs: string[], rest: Omit<ScanInput, 'snapshot'>): Pro
     source: whole.decidedBy,
     machines: met.length,
     deployments: whole.remediation.deployments.length,
+    overLimit: bounded.plan.tasks.reduce((n, t) => n + t.overLimit.length, 0),
     diagnostics: whole.diagnostics.map((d) => d.code),
   };
 }
@@ -75,13 +77,15 @@ const lines = (file: string): string[] => readFileSync(file, 'utf8').trimEnd().s
 const withoutAssessments = (file: string, name: string): string => writeText(name, lines(file).filter((l) => !/"type":"Microsoft.Security\/assessments"/i.test(l)).join('\n') + '\n');
 const firstMachineId = (file: string): string => (JSON.parse(lines(file).find((l) => /"type":"Microsoft.Compute\/virtualMachines"/.test(l))!) as { id: string }).id;
 
-test('Defender assessments decide: machines deferred to the second pass, the same report', async () => {
-  const file = await writeEstate('scan-bounded', { machines: 600, seed: 'scan-bounded', machinesPerSubscription: 200 });
+test('Defender assessments decide: machines deferred to the second pass, the same report and plan (over its 500 limit)', async () => {
+  const file = await writeEstate('scan-bounded', { machines: 2400, seed: 'scan-bounded', machinesPerSubscription: 1200 });
   const r = await compare([file], { ...pack(), now: NOW });
   assert.is(r.source, 'defender-assessment');
-  assert.ok(r.deferred >= 600, `deferred ${r.deferred}`);
-  assert.is(r.machines, 600);
-  assert.ok(r.deployments > 0, `deployments ${r.deployments}`);
+  assert.ok(r.deferred >= 2400, `deferred ${r.deferred}`);
+  assert.is(r.machines, 2400);
+  // Only the first 500 per task keep their resources (the default plan's resourceCount): some are over it.
+  assert.is(r.deployments, 500);
+  assert.ok(r.overLimit > 0, `over the limit: ${r.overLimit}`);
   assert.is(r.fallback, undefined);
 });
 

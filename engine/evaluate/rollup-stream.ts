@@ -13,7 +13,11 @@ export class ResourceRollups {
   readonly #ancestorsOf: (r: ComplianceRecord) => readonly string[];
   #records = 0;
 
-  constructor(hierarchy: Hierarchy) {
+  /** `perResource: false` leaves summary.byResource empty (at 10^6 resources the list holds every id). */
+  constructor(
+    hierarchy: Hierarchy,
+    readonly perResource = true,
+  ) {
     const lookups = hierarchyLookups(hierarchy);
     this.#ancestorsOf = lookups.ancestorsOf;
     this.#nodes = new RollupNodes(lookups.scopeInfo);
@@ -34,7 +38,7 @@ export class ResourceRollups {
     ASSIGNMENTS.flush();
     POLICIES.flush();
     for (const sn of this.#nodes.scopesOf(this.#ancestorsOf(records[0]!))) sn.addResource(overall!, records.length);
-    this.#byResource.push({ resourceId: records[0]!.resourceId, complianceState: overall! });
+    if (this.perResource) this.#byResource.push({ resourceId: records[0]!.resourceId, complianceState: overall! });
   }
 
   finish(): ComplianceSummary {

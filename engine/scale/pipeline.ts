@@ -15,7 +15,7 @@ import { RecordMaker, inIdOrder, recordLine, sortRecords, orderedRecordDiagnosti
 import { ResourceRollups } from '../evaluate/rollup-stream.js';
 import { scopeNodesOf } from '../evaluate/rollup.js';
 import { located, readFileBatches, type LoadOptions, type ResourceSource, type Snapshot } from '../load/snapshot.js';
-import { isDiagnostic } from '../scope/resource-id.js';
+import { compareIdsIgnoringCase, isDiagnostic } from '../scope/resource-id.js';
 import { toResourceView } from '../scope/view.js';
 import { Projector, type KeepPlan } from './plan.js';
 import { idHash } from '../scope/id-hash.js';
@@ -42,9 +42,12 @@ export interface EvaluateBoundedInput extends Omit<EvaluateInput, 'snapshot'> {
   backpressure?: () => Promise<void> | undefined;
   /**
    * Keep the NonCompliant DeployIfNotExists records and their resources for planRemediation (default true); false
-   * keeps none (`remediable` is empty): less memory when no plan follows.
+   * keeps none (`remediable` is empty): less memory when no plan follows. `{ resourceCount: n }` keeps every such
+   * record but the resources of only the first n per assignment and member in id order: what planRemediation deploys
+   * with that resourceCount and no selecting options (the others are over its limit, listed by id). At 10^6 machines
+   * the kept resources are most of what the plan costs in memory.
    */
-  keepRemediable?: boolean;
+  keepRemediable?: boolean | { resourceCount: number };
   onPlan?: (plan: KeepPlan) => void;
   /**
    * Worker threads, each reading the inputs and evaluating one shard of subscriptions in two passes
@@ -137,6 +140,7 @@ export interface BoundedVisitor {
   types: ReadonlySet<string>;
   /** Each resource evaluated or visited, with its records (none when no member applies), after they were handed on. */
   visit(view: ResourceView, records: readonly ComplianceRecord[], source: ResourceSource | undefined): void;
+  /** The result's summary.byResource is left empty: the visitor has seen every resource's records. */
 }
 
 /**
@@ -178,9 +182,11 @@ export async function runBounded(input: EvaluateBoundedInput, shard?: BoundedSha
   const prepared = prepareEvaluation({ ...evaluation, snapshot }, knownTypes === undefined ? {} : { knownTypes });
   evaluateMs += performance.now() - preparing;
   const diagnostics = prepared.diagnostics;
-  const rollups = new ResourceRollups(snapshot.hierarchy);
+  const rollups = new ResourceRollups(snapshot.hierarchy, visitor === undefined);
   const remediable: ComplianceRecord[] = [];
   const remediableViews = new Map<ComplianceRecord, ResourceView>();
+  const firstByTask = typeof keepRemediable === 'object' ? new FirstByTask(keepRemediable.resourceCount) : undefined;
+  const intern = new StringInterner().intern;
   let recordCount = 0;
   const options = { related: prepared.related };
   const maker = new RecordMaker(prepared.runs, options);
@@ -200,16 +206,20 @@ export async function runBounded(input: EvaluateBoundedInput, shard?: BoundedSha
     for (const r of perResource) {
       onRecord?.(r);
       lines?.add(r);
-      if (keepRemediable && r.complianceState === 'NonCompliant' && r.effect.toLowerCase() === 'deployifnotexists') {
+      if (keepRemediable !== false && r.complianceState === 'NonCompliant' && r.effect.toLowerCase() === 'deployifnotexists') {
         // Kept for planRemediation, which reads no reasons: a copy without them (onRecord had the whole record),
-        // whose strings are the kept view's shared ones rather than this line's parse.
-        kept ??= keep(view);
-        const copy: ComplianceRecord = { ...r, resourceType: kept.type, reasons: NO_REASONS };
-        if (copy.resourceLocation !== undefined && kept.location !== undefined) copy.resourceLocation = kept.location;
-        if (copy.resourceGroup !== undefined && kept.resourceGroup !== undefined) copy.resourceGroup = kept.resourceGroup;
-        if (copy.subscriptionId !== undefined && kept.subscriptionId !== undefined) copy.subscriptionId = kept.subscriptionId;
+        // whose strings are shared ones rather than this line's parse.
+        const copy: ComplianceRecord = { ...r, resourceType: intern(r.resourceType)!, reasons: NO_REASONS };
+        if (copy.resourceLocation !== undefined) copy.resourceLocation = intern(copy.resourceLocation);
+        if (copy.resourceGroup !== undefined) copy.resourceGroup = intern(copy.resourceGroup);
+        if (copy.subscriptionId !== undefined) copy.subscriptionId = intern(copy.subscriptionId);
         remediable.push(copy);
-        remediableViews.set(copy, kept);
+        const offered = firstByTask?.offer(copy);
+        if (offered === undefined || offered.first) {
+          kept ??= keep(view);
+          remediableViews.set(copy, kept);
+          if (offered?.displaced !== undefined) remediableViews.delete(offered.displaced);
+        }
       }
     }
     visitor?.visit(view, perResource, source);
@@ -233,7 +243,6 @@ export async function runBounded(input: EvaluateBoundedInput, shard?: BoundedSha
 
   // Pass 2: the deferred lines, evaluated one batch at a time and dropped.
   const projector = plan.wholeResources ? undefined : new Projector(plan);
-  const intern = new StringInterner().intern;
   const secondPass: KeyedDiagnostic[] = [];
   /** Where each deferred resource was read (file index, line), by its position minus the held count. */
   const deferredAt: number[] = [];
@@ -372,5 +381,56 @@ class LineBatches {
     this.#text = [];
     this.#states.clear();
     this.send(text, states);
+  }
+}
+
+/**
+ * Per assignment and member (planRemediation's task), the first n remediable records in id order so far: a max-heap
+ * whose root is the last of them, displaced by a record that sorts before it.
+ */
+class FirstByTask {
+  readonly #heaps = new Map<string, ComplianceRecord[]>();
+  constructor(readonly n: number) {}
+
+  offer(record: ComplianceRecord): { first: boolean; displaced?: ComplianceRecord } {
+    const key = `${record.policyAssignmentId.toLowerCase()}\u0000${(record.policyDefinitionReferenceId ?? '').toLowerCase()}`;
+    let heap = this.#heaps.get(key);
+    if (heap === undefined) this.#heaps.set(key, (heap = []));
+    if (heap.length < this.n) {
+      heap.push(record);
+      this.#up(heap, heap.length - 1);
+      return { first: true };
+    }
+    if (this.n === 0 || compareIdsIgnoringCase(record.resourceId, heap[0]!.resourceId) >= 0) return { first: false };
+    const displaced = heap[0]!;
+    heap[0] = record;
+    this.#down(heap, 0);
+    return { first: true, displaced };
+  }
+
+  #after(heap: ComplianceRecord[], i: number, j: number): boolean {
+    return compareIdsIgnoringCase(heap[i]!.resourceId, heap[j]!.resourceId) > 0;
+  }
+
+  #up(heap: ComplianceRecord[], i: number): void {
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.#after(heap, i, parent)) return;
+      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
+      i = parent;
+    }
+  }
+
+  #down(heap: ComplianceRecord[], i: number): void {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let top = i;
+      if (l < heap.length && this.#after(heap, l, top)) top = l;
+      if (r < heap.length && this.#after(heap, r, top)) top = r;
+      if (top === i) return;
+      [heap[i], heap[top]] = [heap[top]!, heap[i]!];
+      i = top;
+    }
   }
 }

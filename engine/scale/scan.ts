@@ -5,13 +5,14 @@
 // pass 2 parses each machine, evaluates it, makes its result, hands it on and drops it. The totals, scope counts
 // and remediation plan come last: a machine's result carries no deploymentId (the plan takes the first
 // `resourceCount` machines of each task in id order, known only when every machine has been met) — the report's
-// remediation.deployments name each deployment's machine.
+// remediation.deployments name each deployment's machine. Of the remediable machines only the first resourceCount per
+// task keep their resources (what the default plan deploys); the others are listed by id.
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { ComplianceRecord } from '../model/index.js';
 import type { EvaluateInput } from '../evaluate/estate.js';
 import type { DocumentInput } from '../evaluate/documents.js';
 import type { LoadOptions, Snapshot } from '../load/snapshot.js';
-import { planRemediation, type RemediationPlan } from '../remediation/index.js';
+import { planRemediation, REMEDIATION_DEFAULTS, type RemediationPlan } from '../remediation/index.js';
 import { sortByIdIgnoringCase } from '../scope/id-order.js';
 import {
   checkedVaType, dedupe, dineDefinitions, dineEvaluation, docOf, reportHead, scanEvaluations, scopeDiagnostics, SCANNER_READS,
@@ -117,7 +118,7 @@ export async function scanBounded(input: ScanBoundedInput): Promise<BoundedScan>
     },
   };
   const { result, parts } = await runBounded(
-    { inputs, ...(load !== undefined ? { load } : {}), now: scanning.now, definitions: [], keepRemediable: true, ...(backpressure !== undefined ? { backpressure } : {}) },
+    { inputs, ...(load !== undefined ? { load } : {}), now: scanning.now, definitions: [], keepRemediable: { resourceCount: REMEDIATION_DEFAULTS.resourceCount }, ...(backpressure !== undefined ? { backpressure } : {}) },
     undefined,
     visitor,
   );

@@ -44,7 +44,7 @@ export interface BoundedShardTask {
   evaluation: Omit<EvaluateInput, 'snapshot'>;
   /** Records go back in batches on the port, as objects or as NDJSON text (only when the caller wants them: they are most of the traffic). */
   want: 'records' | 'lines' | 'none';
-  keepRemediable: boolean;
+  keepRemediable: boolean | { resourceCount: number };
   port: MessagePort;
 }
 
