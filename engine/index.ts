@@ -30,7 +30,7 @@ export {
   scanEstate, getScanPlan, getScanEvaluation, scanRemediationFiles, SCAN_GROUPS, SCAN_GROUP_LABEL, VA_TYPES, RECOMMENDATION_NAME,
   type ScanInput, type ScanReport, type ScanGroup, type ScanCounts, type MachineResult, type ScopeCount, type VaType, type DecisionSource, type ScanPlan,
 } from './scanner/index.js';
-export { SCAN_FORMATS, formatScan, lookupScanFormat, type ScanFormat, type ScanFormatOptions } from './report/scan/index.js';
+export { SCAN_FORMATS, formatScan, lookupScanFormat, scanMachineLine, scanTrailerLine, type ScanFormat, type ScanFormatOptions } from './report/scan/index.js';
 export {
   expandDeployment, buildDeployment, planRemediation, writeRemediationOutputs, simulate, stableStringify, safeFileStem, normalizeLocation,
   REMEDIATION_DEFAULTS, DEPLOYMENT_NAME_SOURCE, DEPLOYMENTS_API_VERSION,
