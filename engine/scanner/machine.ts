@@ -99,8 +99,7 @@ function osOf(view: ResourceView): MachineOs {
     const sku = str(get(image, 'sku'));
     const platform = platformOf(osType);
     const imageText = publisher !== undefined && offer !== undefined && sku !== undefined ? `${publisher}/${offer}/${sku}` : str(get(image, 'id')) !== undefined ? 'custom or gallery image' : 'no image reference';
-    const row = findSupportedOsForVm({ osType, publisher, offer, sku });
-    return { ...(platform ? { platform } : {}), description: `${platform ?? osType ?? 'unknown OS'} (${imageText})`, ...(row ? { supportedOs: row.id } : {}) };
+    return machineOs(platform, `${platform ?? osType ?? 'unknown OS'} (${imageText})`, findSupportedOsForVm({ osType, publisher, offer, sku })?.id);
   }
   const osType = str(get(props, 'osType'));
   const osName = str(get(props, 'osName'));
@@ -108,7 +107,13 @@ function osOf(view: ResourceView): MachineOs {
   // Agents that predate osType report only osName ('windows' on Windows), as the pack's Arc condition allows.
   const platform = platformOf(osType) ?? (osName?.toLowerCase() === 'windows' ? 'Windows' : undefined);
   const row = findSupportedOsForArc({ osType: osType ?? (platform === 'Windows' ? 'windows' : undefined), osSku });
-  return { ...(platform ? { platform } : {}), description: osSku ?? osName ?? platform ?? 'unknown OS', ...(row ? { supportedOs: row.id } : {}) };
+  return machineOs(platform, osSku ?? osName ?? platform ?? 'unknown OS', row?.id);
+}
+
+function machineOs(platform: MachineOs['platform'], description: string, supportedOs: string | undefined): MachineOs {
+  const os = (platform ? { platform, description } : { description }) as MachineOs;
+  if (supportedOs) os.supportedOs = supportedOs;
+  return os;
 }
 
 function hasConnectorTag(view: ResourceView): boolean {
@@ -214,6 +219,8 @@ export class MachineScanner {
   readonly #scanners = new Map<string, ResourceView>();
   readonly #pricings = new Map<string | undefined, PricingVerdict>();
   readonly #subNames = new Map<string, string>();
+  readonly #dataCentres = new Map<string, MachineResult['dataCentre']>();
+  readonly #scanCommands = new Map<MachineOs['platform'], MachineResult['scanCommand']>();
   readonly #dineVerdict: ((view: ResourceView) => Verdict) | undefined;
   readonly #scopes: ScopeCounter;
 
@@ -266,39 +273,49 @@ export class MachineScanner {
     if (verdict.group === 'Unhealthy' && verdict.decidedBy.source === 'defender-assessment' && scanner !== undefined) {
       verdict = { ...verdict, reason: `${verdict.reason} (the scanner resource exists${scannerState ? `, provisioningState ${scannerState}` : ''}: deployed, not reported by Defender yet)` };
     }
-    const dc = findQualysDataCentre(view.location ?? '');
-    const cmd = findScanCommand(os.platform);
-    const m: MachineResult = {
-      id: view.id,
-      name: view.name,
-      kind: isVm ? 'virtualMachine' : 'arcMachine',
-      type: isVm ? 'Microsoft.Compute/virtualMachines' : 'Microsoft.HybridCompute/machines',
-      ...(view.subscriptionId !== undefined ? { subscriptionId: view.subscriptionId } : {}),
-      ...(view.subscriptionId !== undefined && subName !== view.subscriptionId ? { subscriptionName: subName } : {}),
-      ...(view.resourceGroup !== undefined ? { resourceGroup: view.resourceGroup } : {}),
-      ...(view.location !== undefined ? { location: view.location } : {}),
-      os,
-      group: verdict.group,
-      reason: verdict.reason,
-      decidedBy: verdict.decidedBy,
-      ...(verdict.assessment !== undefined ? { assessment: verdict.assessment } : {}),
-      ...(scanner !== undefined ? { scanner: { id: scanner.id, name: scanner.name, ...(scannerState ? { provisioningState: scannerState } : {}) } } : {}),
-      ...(verdict.defenderForServers !== undefined ? { defenderForServers: verdict.defenderForServers } : {}),
-      dataCentre: {
-        id: dc.dataCentre.id,
-        host: dc.dataCentre.host,
-        port: dc.dataCentre.port,
-        ...(dc.region !== undefined ? { geography: dc.region.geography } : {}),
-        basis: dc.basis,
-      },
-      ...(cmd !== undefined ? { scanCommand: { platform: cmd.platform, command: cmd.command, requires: cmd.requires } } : {}),
-      ...(src?.file !== undefined ? { source: { file: src.file, ...(src.line !== undefined ? { line: src.line } : {}) } } : {}),
-    };
+    // Keys set in the report's order, without the spread of a temporary object per optional key (10^6 machines).
+    const m = { id: view.id, name: view.name, kind: isVm ? 'virtualMachine' : 'arcMachine', type: isVm ? 'Microsoft.Compute/virtualMachines' : 'Microsoft.HybridCompute/machines' } as MachineResult;
+    if (view.subscriptionId !== undefined) {
+      m.subscriptionId = view.subscriptionId;
+      if (subName !== view.subscriptionId) m.subscriptionName = subName;
+    }
+    if (view.resourceGroup !== undefined) m.resourceGroup = view.resourceGroup;
+    if (view.location !== undefined) m.location = view.location;
+    m.os = os;
+    m.group = verdict.group;
+    m.reason = verdict.reason;
+    m.decidedBy = verdict.decidedBy;
+    if (verdict.assessment !== undefined) m.assessment = verdict.assessment;
+    if (scanner !== undefined) m.scanner = scannerState ? { id: scanner.id, name: scanner.name, provisioningState: scannerState } : { id: scanner.id, name: scanner.name };
+    if (verdict.defenderForServers !== undefined) m.defenderForServers = verdict.defenderForServers;
+    m.dataCentre = this.#dataCentreOf(view.location ?? '');
+    const cmd = this.#scanCommandOf(os.platform);
+    if (cmd !== undefined) m.scanCommand = cmd;
+    if (src?.file !== undefined) m.source = src.line !== undefined ? { file: src.file, line: src.line } : { file: src.file };
     if (m.group === 'Unhealthy') m.deploy = { vaType, provider: PROVIDER_TEXT[vaType], rest: restFor(view.id, vaType) };
     this.totals[m.group]++;
     this.totals.total++;
     this.#scopes.add(m.id, m.group);
     return m;
+  }
+
+  /** One data centre object per location (machines share it: results are not changed once made). */
+  #dataCentreOf(location: string): MachineResult['dataCentre'] {
+    let out = this.#dataCentres.get(location);
+    if (out === undefined) {
+      const dc = findQualysDataCentre(location);
+      out = { id: dc.dataCentre.id, host: dc.dataCentre.host, port: dc.dataCentre.port, ...(dc.region !== undefined ? { geography: dc.region.geography } : {}), basis: dc.basis };
+      this.#dataCentres.set(location, out);
+    }
+    return out;
+  }
+
+  #scanCommandOf(platform: MachineOs['platform']): MachineResult['scanCommand'] {
+    if (!this.#scanCommands.has(platform)) {
+      const cmd = findScanCommand(platform);
+      this.#scanCommands.set(platform, cmd === undefined ? undefined : { platform: cmd.platform, command: cmd.command, requires: cmd.requires });
+    }
+    return this.#scanCommands.get(platform);
   }
 
   /** Counts at every management group, subscription and resource group above a counted machine; tree order, then id. */
