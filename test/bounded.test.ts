@@ -11,6 +11,7 @@ import { compareRecords } from '../engine/evaluate/records.js';
 import { asReport, closeWorkers, evaluateBounded } from '../engine/scale/index.js';
 import { lineTestOfBytes, topLevelStrings } from '../engine/scale/snapshot.js';
 import { firstTopLevelId } from '../engine/scale/line-scan.js';
+import { FirstByTask } from '../engine/scale/first-by-task.js';
 import { ownerShard, readByEveryShard, shardOfIdBytes } from '../engine/scale/route.js';
 import { CONTOSO, contosoAssignments, contosoExemptions, pack } from './support/contoso.js';
 import { writeEstate, writeText } from './support/scale.js';
@@ -93,6 +94,23 @@ test('keepRemediable { resourceCount }: every remediable record, the resources o
       // The remediable machines are deferred resources: only the first n per task (on each shard) keep theirs.
       assert.ok(withResource <= resourceCount * want.tasks.length * workers, `workers ${workers}: resources kept: ${withResource} of ${remediable.length}`);
     }
+  }
+});
+
+test('FirstByTask: per task, the first n ids ignoring case, whatever the order they come in', () => {
+  const ids = Array.from({ length: 200 }, (_, i) => `/subscriptions/s/resourceGroups/RG-${(i * 37) % 200}/providers/x/y/${i % 3 === 0 ? 'A' : 'a'}${(i * 53) % 200}`);
+  for (const n of [0, 1, 5, 64]) {
+    const first = new FirstByTask(n);
+    const kept = new Set<string>();
+    for (const [i, id] of ids.entries()) {
+      const record = { resourceId: id, policyAssignmentId: i % 2 === 0 ? '/A' : '/a', policyDefinitionReferenceId: i % 4 < 2 ? 'm' : undefined } as ComplianceRecord;
+      const offered = first.offer(record);
+      if (offered.first) kept.add(id);
+      if (offered.displaced !== undefined) kept.delete(offered.displaced.resourceId);
+    }
+    // Two tasks ('/A' and '/a' are one assignment): references 'm' and none.
+    const want = [0, 1].flatMap((k) => ids.filter((_, i) => (i % 4 < 2 ? 0 : 1) === k).sort((x, y) => (x.toLowerCase() < y.toLowerCase() ? -1 : 1)).slice(0, n));
+    assert.equal([...kept].sort(), want.sort(), `n ${n}`);
   }
 });
 

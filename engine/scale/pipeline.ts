@@ -15,7 +15,8 @@ import { RecordMaker, inIdOrder, recordLine, sortRecords, orderedRecordDiagnosti
 import { ResourceRollups } from '../evaluate/rollup-stream.js';
 import { scopeNodesOf } from '../evaluate/rollup.js';
 import { located, readFileBatches, type LoadOptions, type ResourceSource, type Snapshot } from '../load/snapshot.js';
-import { compareIdsIgnoringCase, isDiagnostic } from '../scope/resource-id.js';
+import { isDiagnostic } from '../scope/resource-id.js';
+import { FirstByTask } from './first-by-task.js';
 import { toResourceView } from '../scope/view.js';
 import { Projector, type KeepPlan } from './plan.js';
 import { idHash } from '../scope/id-hash.js';
@@ -128,8 +129,9 @@ export interface BoundedShardParts {
 }
 
 /**
- * A caller that makes more of each resource than records (`dine scan`'s bounded mode, engine/scanner/bounded.ts):
- * which evaluation runs is chosen from what pass 1 held, and every resource of some types is visited.
+ * A caller that makes more of each resource than records (`dine scan`'s bounded mode, engine/scale/scan.ts): which
+ * evaluation runs is chosen from what pass 1 held, and every resource of some types is visited. The result's
+ * summary.byResource is left empty (the visitor has seen every resource's records; at 10^6 the list holds every id).
  */
 export interface BoundedVisitor {
   /** The plan to read with: one that keeps what every evaluation `choose` may return reads, and what `visit` reads. */
@@ -140,7 +142,6 @@ export interface BoundedVisitor {
   types: ReadonlySet<string>;
   /** Each resource evaluated or visited, with its records (none when no member applies), after they were handed on. */
   visit(view: ResourceView, records: readonly ComplianceRecord[], source: ResourceSource | undefined): void;
-  /** The result's summary.byResource is left empty: the visitor has seen every resource's records. */
 }
 
 /**
@@ -381,56 +382,5 @@ class LineBatches {
     this.#text = [];
     this.#states.clear();
     this.send(text, states);
-  }
-}
-
-/**
- * Per assignment and member (planRemediation's task), the first n remediable records in id order so far: a max-heap
- * whose root is the last of them, displaced by a record that sorts before it.
- */
-class FirstByTask {
-  readonly #heaps = new Map<string, ComplianceRecord[]>();
-  constructor(readonly n: number) {}
-
-  offer(record: ComplianceRecord): { first: boolean; displaced?: ComplianceRecord } {
-    const key = `${record.policyAssignmentId.toLowerCase()}\u0000${(record.policyDefinitionReferenceId ?? '').toLowerCase()}`;
-    let heap = this.#heaps.get(key);
-    if (heap === undefined) this.#heaps.set(key, (heap = []));
-    if (heap.length < this.n) {
-      heap.push(record);
-      this.#up(heap, heap.length - 1);
-      return { first: true };
-    }
-    if (this.n === 0 || compareIdsIgnoringCase(record.resourceId, heap[0]!.resourceId) >= 0) return { first: false };
-    const displaced = heap[0]!;
-    heap[0] = record;
-    this.#down(heap, 0);
-    return { first: true, displaced };
-  }
-
-  #after(heap: ComplianceRecord[], i: number, j: number): boolean {
-    return compareIdsIgnoringCase(heap[i]!.resourceId, heap[j]!.resourceId) > 0;
-  }
-
-  #up(heap: ComplianceRecord[], i: number): void {
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.#after(heap, i, parent)) return;
-      [heap[i], heap[parent]] = [heap[parent]!, heap[i]!];
-      i = parent;
-    }
-  }
-
-  #down(heap: ComplianceRecord[], i: number): void {
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let top = i;
-      if (l < heap.length && this.#after(heap, l, top)) top = l;
-      if (r < heap.length && this.#after(heap, r, top)) top = r;
-      if (top === i) return;
-      [heap[i], heap[top]] = [heap[top]!, heap[i]!];
-      i = top;
-    }
   }
 }
