@@ -1,7 +1,7 @@
 // `dine scan --bounded --format ndjson`: machines written as they are scanned (file order), the rest of the report
 // last. The machines as a set (without the plan's deploymentId and note), the last line, the remediation files,
-// stderr and the exit code equal those of `dine scan --format ndjson`; bad input gives exit 2 and no file; usage
-// mistakes are refused.
+// stderr and the exit code equal those of `dine scan --format ndjson`, on one thread and on two worker shards; bad
+// input gives exit 2 and no file; usage mistakes are refused.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -53,14 +53,16 @@ test('a generated NDJSON estate: the same machines, last line, remediation files
   const dir = mkdtempSync(join(tmpdir(), 'dine-scan-bounded-'));
   const held = dine([estate, '--format', 'ndjson', '--out', join(dir, 'held')]);
   assert.is(held.status, 1, held.stderr);
-  const bounded = dine([estate, '--format', 'ndjson', '--bounded', '--out', join(dir, 'bounded')]);
-  assert.is(bounded.status, held.status, bounded.stderr);
-  assert.is(bounded.stderr, held.stderr);
-  assert.equal(parts(bounded.stdout), parts(held.stdout));
   assert.is((JSON.parse(parts(held.stdout).last) as { totals: { total: number } }).totals.total, 400);
   const remediation = files(join(dir, 'held'));
   assert.ok(Object.keys(remediation).length > 3, Object.keys(remediation).join(' '));
-  assert.equal(files(join(dir, 'bounded')), remediation);
+  for (const workers of ['1', '2']) {
+    const bounded = dine([estate, '--format', 'ndjson', '--bounded', '--workers', workers, '--out', join(dir, `bounded-${workers}`)]);
+    assert.is(bounded.status, held.status, bounded.stderr);
+    assert.is(bounded.stderr, held.stderr);
+    assert.equal(parts(bounded.stdout), parts(held.stdout), `--workers ${workers}`);
+    assert.equal(files(join(dir, `bounded-${workers}`)), remediation, `--workers ${workers}`);
+  }
 });
 
 test('machines come in file order; --output appears only when the run succeeds; bad input gives exit 2 and no file', async () => {
@@ -84,7 +86,13 @@ test('machines come in file order; --output appears only when the run succeeds; 
   assert.equal(readdirSync(dir).sort(), ['sub']);
 });
 
-test('usage: --bounded needs --format ndjson and does not go with --no-stream', () => {
+test('usage: --bounded needs --format ndjson and does not go with --no-stream; --workers needs --bounded and a count', () => {
+  const lone = dine(['fixtures/estates/contoso/resources', '--workers', '2']);
+  assert.is(lone.status, 2);
+  assert.match(lone.stderr, /--workers goes with --bounded/);
+  const count = dine(['fixtures/estates/contoso/resources', '--bounded', '--format', 'ndjson', '--workers', 'two']);
+  assert.is(count.status, 2);
+  assert.match(count.stderr, /--workers "two" is not a number of threads/);
   const json = dine(['fixtures/estates/contoso/resources', '--bounded', '--format', 'json']);
   assert.is(json.status, 2);
   assert.match(json.stderr, /--bounded writes machines as they are scanned: --format ndjson \(not json\)/);

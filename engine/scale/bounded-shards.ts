@@ -17,15 +17,36 @@ import { addShardDiagnostics, mergeLoadDiagnostics, mergeScopes, sameDiagnostic 
 import { unpackObjects } from './wire.js';
 import { runBounded, type BoundedEvaluation, type EvaluateBoundedInput } from './pipeline.js';
 import { planEvaluation, poolFor, shippable, shippableLoad, TypeExchange, type AbandonedShard } from './stream.js';
+import type { ScanOptions, ScanPart } from './scan.js';
 import type { BatchHandedOn, BoundedShardMessage, BoundedShardResult, BoundedShardTask } from './worker.js';
 
 export async function evaluateBoundedShards(input: EvaluateBoundedInput): Promise<BoundedEvaluation> {
+  const sharded = await runBoundedShards(input);
+  if (sharded !== undefined) return sharded.result;
+  const { onPlan: _planned, ...single } = input;
+  const { result } = await runBounded(single);
+  const why = 'a line routed to one shard by the first "id" in its text parsed otherwise (a second "id" key, or an envelope key after it): evaluated on one thread';
+  return { ...result, fallback: result.fallback === undefined ? why : `${why}; ${result.fallback}` };
+}
+
+/** The bounded scan's part in a sharded run: the shards scan their machines (ScanVisiting), their lines are the records'. */
+export interface ShardedScan {
+  scanning: ScanOptions;
+  /** Given the types every shard holds: the evaluation the shards chose (the merge prepares the same). */
+  choose(heldTypes: ReadonlySet<string>): Omit<EvaluateInput, 'snapshot' | 'now'>;
+}
+
+/**
+ * The sharded run: its result, how many of its diagnostics are the snapshot's own (load, hierarchy), and the shards'
+ * scan parts when scanning; undefined when the shards gave up (a misrouted line) before any record.
+ */
+export async function runBoundedShards(input: EvaluateBoundedInput, scan?: ShardedScan): Promise<{ result: BoundedEvaluation; loadCount: number; scanParts?: ScanPart[] } | undefined> {
   const started = performance.now();
   const now = input.now ?? new Date().toISOString();
   const { inputs, load = {}, onRecord, onRecordLines, onPlan, workers = 2, backpressure, keepRemediable = true, ...rest } = input;
-  const evaluation: Omit<EvaluateInput, 'snapshot'> = { ...rest, now };
+  let evaluation: Omit<EvaluateInput, 'snapshot'> = { ...rest, now };
   const count = Math.max(2, Math.floor(workers));
-  onPlan?.(planEvaluation(evaluation, now));
+  if (scan === undefined) onPlan?.(planEvaluation(evaluation, now));
 
   // The shards exchange their types (TypeExchange: a misrouted shard makes all give up before any record is sent).
   // Records come in batches; 'done' ends a shard.
@@ -69,13 +90,14 @@ export async function evaluateBoundedShards(input: EvaluateBoundedInput): Promis
   );
   const piscina = poolFor(count);
   const shipped = shippable(evaluation);
+  const scanning = scan === undefined ? undefined : shippableScan(scan.scanning);
   const loadOptions = shippableLoad(load);
   let shards: (BoundedShardResult | AbandonedShard)[];
   try {
     shards = await Promise.all(
       channels.map(
         (ch, shard) =>
-          piscina.run({ shard, count, inputs, load: loadOptions, evaluation: shipped, want, keepRemediable, port: ch.port2 } satisfies BoundedShardTask, {
+          piscina.run({ shard, count, inputs, load: loadOptions, evaluation: shipped, want, keepRemediable, ...(scanning !== undefined ? { scan: scanning } : {}), port: ch.port2 } satisfies BoundedShardTask, {
             name: 'runBoundedShard',
             transferList: [ch.port2] as never,
           }) as Promise<BoundedShardResult | AbandonedShard>,
@@ -88,16 +110,14 @@ export async function evaluateBoundedShards(input: EvaluateBoundedInput): Promis
     for (const ch of channels) ch.port1.close();
   }
   if (failure !== undefined) throw failure.error;
-  if (shards.some((s) => 'abandoned' in s)) {
-    const { onPlan: _planned, ...single } = input;
-    const { result } = await runBounded(single);
-    const why = 'a line routed to one shard by the first "id" in its text parsed otherwise (a second "id" key, or an envelope key after it): evaluated on one thread';
-    return { ...result, fallback: result.fallback === undefined ? why : `${why}; ${result.fallback}` };
-  }
-  return merged(shards as BoundedShardResult[], evaluation, now, started);
+  if (shards.some((s) => 'abandoned' in s)) return undefined;
+  const finished = shards as BoundedShardResult[];
+  if (scan !== undefined) evaluation = { ...scan.choose(new Set(exchange.types)), now };
+  const { result, loadCount } = await merged(finished, evaluation, now, started);
+  return { result, loadCount, ...(scan !== undefined ? { scanParts: finished.map((s) => s.scan!) } : {}) };
 }
 
-async function merged(shards: readonly BoundedShardResult[], evaluation: Omit<EvaluateInput, 'snapshot'>, now: string, started: number): Promise<BoundedEvaluation> {
+async function merged(shards: readonly BoundedShardResult[], evaluation: Omit<EvaluateInput, 'snapshot'>, now: string, started: number): Promise<{ result: BoundedEvaluation; loadCount: number }> {
   // The estate planRemediation needs: every container once (the first shard's copy), and the remediable resources.
   const items: ReadItem[] = [];
   const seen = new Set<string>();
@@ -154,10 +174,11 @@ async function merged(shards: readonly BoundedShardResult[], evaluation: Omit<Ev
   const remediable = mergeSorted(lists, compareRecords);
   const fallback = shards.find((s) => s.result.fallback !== undefined)?.result.fallback;
   const sum = (f: (s: BoundedShardResult) => number): number => shards.reduce((n, s) => n + f(s), 0);
-  return {
+  const loadDiagnostics = [...mergeLoadDiagnostics(shards.map((s) => s.parts.loadDiagnostics)), ...hierarchy];
+  const result: BoundedEvaluation = {
     evaluatedAt: now,
     summary: mergeSummaries(shards.map((s) => ({ ...s.result.summary, byResource: unpackObjects<ComplianceSummary['byResource'][number]>(s.byResource) }))),
-    diagnostics: [...mergeLoadDiagnostics(shards.map((s) => s.parts.loadDiagnostics)), ...hierarchy, ...own],
+    diagnostics: [...loadDiagnostics, ...own],
     scopes: mergeScopes(shards.map((s) => s.result.scopes)),
     remediable,
     estate: prepared.contextFor(resourceFor),
@@ -172,5 +193,13 @@ async function merged(shards: readonly BoundedShardResult[], evaluation: Omit<Ev
     timings: { totalMs: performance.now() - started, evaluateMs: sum((s) => s.result.timings.evaluateMs) },
     ...(fallback !== undefined ? { fallback } : {}),
   };
+  return { result, loadCount: loadDiagnostics.length };
 }
 
+
+/** The scan's options as a worker receives them (structured-clone safe documents). */
+function shippableScan(scanning: ScanOptions): ScanOptions {
+  const { definitions, setDefinitions, assignments, exemptions, ...rest } = scanning;
+  const docs = shippable({ definitions: definitions ?? [], ...(setDefinitions ? { setDefinitions } : {}), ...(assignments ? { assignments } : {}), ...(exemptions ? { exemptions } : {}) });
+  return { ...rest, ...docs, ...(definitions === undefined ? { definitions: undefined } : {}) } as ScanOptions;
+}

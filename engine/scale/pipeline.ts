@@ -136,8 +136,11 @@ export interface BoundedShardParts {
 export interface BoundedVisitor {
   /** The plan to read with: one that keeps what every evaluation `choose` may return reads, and what `visit` reads. */
   plan: KeepPlan;
-  /** After pass 1, given the held snapshot (complete but for the deferred resources): the evaluation to run. */
-  choose(snapshot: Snapshot): Omit<EvaluateInput, 'snapshot' | 'now'>;
+  /**
+   * After pass 1, given the held snapshot (complete but for the deferred resources; on a shard, its subscriptions')
+   * and the types held (on shards, by any shard): the evaluation to run.
+   */
+  choose(snapshot: Snapshot, heldTypes: ReadonlySet<string>): Omit<EvaluateInput, 'snapshot' | 'now'>;
   /** Held resources of these (lower-cased) types are visited even when no member evaluates them; deferred ones always are. */
   types: ReadonlySet<string>;
   /** Each resource evaluated or visited, with its records (none when no member applies), after they were handed on. */
@@ -149,7 +152,7 @@ export interface BoundedVisitor {
  * when the sharded run was given up before evaluating).
  */
 export async function runBounded(input: EvaluateBoundedInput, shard?: undefined, visitor?: BoundedVisitor): Promise<{ result: BoundedEvaluation; parts: BoundedShardParts }>;
-export async function runBounded(input: EvaluateBoundedInput, shard: BoundedShardOptions): Promise<{ result: BoundedEvaluation; parts: BoundedShardParts } | undefined>;
+export async function runBounded(input: EvaluateBoundedInput, shard: BoundedShardOptions, visitor?: BoundedVisitor): Promise<{ result: BoundedEvaluation; parts: BoundedShardParts } | undefined>;
 export async function runBounded(input: EvaluateBoundedInput, shard?: BoundedShardOptions, visitor?: BoundedVisitor): Promise<{ result: BoundedEvaluation; parts: BoundedShardParts } | undefined> {
   const started = performance.now();
   let evaluateMs = 0;
@@ -171,14 +174,14 @@ export async function runBounded(input: EvaluateBoundedInput, shard?: BoundedSha
     streamed = await streamSnapshot(inputs, { plan, load, ...shardSpec });
   }
   const snapshot = streamed.snapshot;
-  if (visitor !== undefined) evaluation = { ...visitor.choose(snapshot), now };
+  const heldTypes = new Set<string>();
+  for (const r of snapshot.resources) heldTypes.add(r.typeLower);
   let knownTypes: ReadonlySet<string> | undefined;
   if (shard !== undefined) {
-    const held = new Set<string>();
-    for (const r of snapshot.resources) held.add(r.typeLower);
-    knownTypes = await shard.exchangeTypes([...held], streamed.misrouted);
+    knownTypes = await shard.exchangeTypes([...heldTypes], streamed.misrouted);
     if (knownTypes === undefined) return undefined;
   }
+  if (visitor !== undefined) evaluation = { ...visitor.choose(snapshot, knownTypes ?? heldTypes), now };
   const preparing = performance.now();
   const prepared = prepareEvaluation({ ...evaluation, snapshot }, knownTypes === undefined ? {} : { knownTypes });
   evaluateMs += performance.now() - preparing;

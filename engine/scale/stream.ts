@@ -115,6 +115,10 @@ export type ShardReply = { types: string[] } | { abandon: true };
  */
 export class TypeExchange {
   readonly #types = new Set<string>();
+  /** Every type the shards reported holding (complete once each has reported). */
+  get types(): ReadonlySet<string> {
+    return this.#types;
+  }
   #reported = 0;
   #misrouted = false;
   constructor(readonly ports: readonly MessagePort[]) {}

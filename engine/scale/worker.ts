@@ -9,6 +9,7 @@ import type { EvaluateInput } from '../evaluate/estate.js';
 import type { LoadOptions } from '../load/snapshot.js';
 import type { ComplianceRecord, ComplianceState } from '../model/index.js';
 import { packObjects, type PackedObjects } from './wire.js';
+import { lineBatches, ScanVisiting, type ScanOptions, type ScanPart } from './scan.js';
 
 export default async function runShard(task: ShardTask): Promise<ShardResult | AbandonedShard> {
   const port = task.port as MessagePort;
@@ -45,6 +46,8 @@ export interface BoundedShardTask {
   /** Records go back in batches on the port, as objects or as NDJSON text (only when the caller wants them: they are most of the traffic). */
   want: 'records' | 'lines' | 'none';
   keepRemediable: boolean | { resourceCount: number };
+  /** A bounded scan's shard (scan.ts): machines scanned here, their lines sent as 'lines'. */
+  scan?: ScanOptions;
   port: MessagePort;
 }
 
@@ -60,6 +63,8 @@ export interface BoundedShardResult {
    * the index of its resource (-1: none): the main thread parses a resource only when the plan reads it.
    */
   remediableResources: { text: string; ends: Int32Array; of: Int32Array };
+  /** A bounded scan's shard: its counts. */
+  scan?: ScanPart;
 }
 
 /** Port messages, worker → main. */
@@ -120,19 +125,26 @@ export async function runBoundedShard(task: BoundedShardTask): Promise<BoundedSh
     if (batch.length === RECORD_BATCH) flush();
   };
   const wanted: Partial<EvaluateBoundedInput> =
-    task.want === 'records'
+    task.scan !== undefined
+      ? { backpressure: outbox.wait }
+      : task.want === 'records'
       ? { onRecord, backpressure: outbox.wait }
       : task.want === 'lines'
         ? { onRecordLines: (lines, states) => outbox.send({ kind: 'lines', lines, states: [...states] }), backpressure: outbox.wait }
         : {};
+  // A scan's machines: their lines to the main thread when it wants them (else only counted).
+  const machineLines = task.scan === undefined || task.want === 'none' ? undefined : lineBatches((lines) => outbox.send({ kind: 'lines', lines, states: [] }));
+  const visiting = task.scan === undefined ? undefined : new ScanVisiting(task.scan, (m) => machineLines?.add(m));
   try {
     const ran = await runBounded(
       { ...task.evaluation, inputs: task.inputs, load: task.load, keepRemediable: task.keepRemediable, ...wanted },
       { spec: { index: task.shard, count: task.count }, exchangeTypes: (held, misrouted) => exchange(port, held, misrouted) },
+      visiting?.visitor,
     );
     if (ran === undefined) return { abandoned: true };
     const { result, parts } = ran;
     flush();
+    machineLines?.flush();
     const { estate: _estate, remediable, ...rest } = result;
     const { remediableResources, remediableResourceOf, ...shardParts } = parts;
     const texts = remediableResources.map((raw) => JSON.stringify(raw));
@@ -144,6 +156,7 @@ export async function runBoundedShard(task: BoundedShardTask): Promise<BoundedSh
       byResource: packObjects(rest.summary.byResource),
       parts: shardParts,
       remediableResources: { text: texts.join(''), ends, of: Int32Array.from(remediableResourceOf) },
+      ...(visiting !== undefined ? { scan: visiting.part() } : {}),
     };
   } finally {
     port.postMessage({ kind: 'done' } satisfies BoundedShardMessage);

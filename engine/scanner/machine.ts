@@ -78,6 +78,11 @@ export function zeroCounts(): ScanCounts {
   return { Healthy: 0, Unhealthy: 0, NotApplicable: 0, total: 0 };
 }
 
+/** A machine's NDJSON line: its JSON and a newline (`dine scan -f ndjson`, and what the bounded scan writes). */
+export function machineLine(machine: MachineResult): string {
+  return `${JSON.stringify(machine)}\n`;
+}
+
 export function isMachineType(typeLower: string): boolean {
   return typeLower === VM_TYPE || typeLower === ARC_TYPE;
 }
@@ -204,6 +209,8 @@ export interface MachineScanOptions {
   scope?: string;
   /** Present when dine's policies decide (decisionSource: the snapshot holds no Defender assessment); absent, Defender's assessments do. */
   dine?: DinePolicies;
+  /** The types of the whole estate's held resources, when the snapshot holds only a shard of them. */
+  heldTypes?: ReadonlySet<string>;
 }
 
 /**
@@ -236,7 +243,7 @@ export class MachineScanner {
         if (i > 0) this.#scanners.set(r.id.slice(0, i).toLowerCase(), r);
       }
     }
-    this.#anyPricing = anyPricing;
+    this.#anyPricing = options.heldTypes?.has(PRICING_TYPE) ?? anyPricing;
     this.source = options.dine === undefined ? 'defender-assessment' : 'dine-policy';
     this.#dineVerdict = options.dine === undefined ? undefined : this.#dineVerdicts(options.dine);
     this.#scopes = new ScopeCounter(snapshot);
@@ -323,6 +330,11 @@ export class MachineScanner {
     return this.#scopes.finish();
   }
 
+  /** The scope counts so far, unordered: a shard's part of mergeScopeCounts. */
+  scopeCounts(): ScopeCount[] {
+    return this.#scopes.counts();
+  }
+
   /** Per machine verdicts from dine's policies (records of the three root assignments). */
   #dineVerdicts(dine: DinePolicies): (view: ResourceView) => Verdict {
     const snapshot = this.#snapshot;
@@ -379,9 +391,16 @@ export class MachineScanner {
   }
 }
 
+/** The (lower-cased) types of a snapshot's resources. */
+export function typesOf(snapshot: Snapshot): Set<string> {
+  const out = new Set<string>();
+  for (const r of snapshot.resources) out.add(r.typeLower);
+  return out;
+}
+
 /** Defender's assessments decide when the snapshot holds any Microsoft.Security/assessments resource, else dine's policies. */
-export function decisionSource(snapshot: Snapshot): DecisionSource {
-  return snapshot.resources.some((r) => r.typeLower === ASSESSMENT_TYPE) ? 'defender-assessment' : 'dine-policy';
+export function decisionSource(heldTypes: ReadonlySet<string>): DecisionSource {
+  return heldTypes.has(ASSESSMENT_TYPE) ? 'defender-assessment' : 'dine-policy';
 }
 
 /** recordOf over records of dine's root assignments. */
@@ -436,27 +455,52 @@ class ScopeCounter {
     return out;
   }
 
-  finish(): ScopeCount[] {
-    const h = this.snapshot.hierarchy;
-    const counts = this.#counts;
-    const rank = { managementGroup: 0, subscription: 1, resourceGroup: 2 } as const;
-    const children = new Map<string, ScopeCount[]>();
-    const roots: ScopeCount[] = [];
-    for (const c of counts.values()) {
-      const parent = h.node(c.id)?.parentId;
-      const list = parent !== undefined && counts.has(parent.toLowerCase()) ? children.get(parent.toLowerCase()) ?? children.set(parent.toLowerCase(), []).get(parent.toLowerCase())! : roots;
-      list.push(c);
-    }
-    const order = (a: ScopeCount, b: ScopeCount): number => rank[a.kind] - rank[b.kind] || cmp(a.id.toLowerCase(), b.id.toLowerCase());
-    const out: ScopeCount[] = [];
-    const walk = (list: ScopeCount[], depth: number): void => {
-      for (const c of list.sort(order)) {
-        c.depth = depth;
-        out.push(c);
-        walk(children.get(c.id.toLowerCase()) ?? [], depth + 1);
-      }
-    };
-    walk(roots, 0);
-    return out;
+  /** The counts so far, unordered (a shard's, for the merge). */
+  counts(): ScopeCount[] {
+    return [...this.#counts.values()];
   }
+
+  finish(): ScopeCount[] {
+    return orderScopeCounts(this.snapshot, this.#counts.values());
+  }
+}
+
+/** Shards' scope counts added up (shards share no machine), in tree order. */
+export function mergeScopeCounts(snapshot: Snapshot, shards: readonly (readonly ScopeCount[])[]): ScopeCount[] {
+  const sum = new Map<string, ScopeCount>();
+  for (const list of shards) {
+    for (const c of list) {
+      const key = c.id.toLowerCase();
+      const into = sum.get(key);
+      if (into === undefined) sum.set(key, { ...c });
+      else for (const g of ['Healthy', 'Unhealthy', 'NotApplicable', 'total'] as const) into[g] += c[g];
+    }
+  }
+  return orderScopeCounts(snapshot, sum.values());
+}
+
+/** Management groups, subscriptions and resource groups as a tree (parents first), siblings by kind, then id. */
+function orderScopeCounts(snapshot: Snapshot, scopes: Iterable<ScopeCount>): ScopeCount[] {
+  const h = snapshot.hierarchy;
+  const counts = new Map<string, ScopeCount>();
+  for (const c of scopes) counts.set(c.id.toLowerCase(), c);
+  const rank = { managementGroup: 0, subscription: 1, resourceGroup: 2 } as const;
+  const children = new Map<string, ScopeCount[]>();
+  const roots: ScopeCount[] = [];
+  for (const c of counts.values()) {
+    const parent = h.node(c.id)?.parentId;
+    const list = parent !== undefined && counts.has(parent.toLowerCase()) ? children.get(parent.toLowerCase()) ?? children.set(parent.toLowerCase(), []).get(parent.toLowerCase())! : roots;
+    list.push(c);
+  }
+  const order = (a: ScopeCount, b: ScopeCount): number => rank[a.kind] - rank[b.kind] || cmp(a.id.toLowerCase(), b.id.toLowerCase());
+  const out: ScopeCount[] = [];
+  const walk = (list: ScopeCount[], depth: number): void => {
+    for (const c of list.sort(order)) {
+      c.depth = depth;
+      out.push(c);
+      walk(children.get(c.id.toLowerCase()) ?? [], depth + 1);
+    }
+  };
+  walk(roots, 0);
+  return out;
 }

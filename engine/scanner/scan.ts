@@ -18,7 +18,7 @@ import { sortByIdIgnoringCase } from '../scope/id-order.js';
 import { buildPack, VA_ASSESSMENT_KEY } from './data/pack.js';
 import {
   ARC_TYPE, ASSESSMENT_TYPE, decisionSource, DINE_ARC_POLICY, DINE_ASSIGNMENT_PREFIX, DINE_DEFENDER_POLICY, DINE_VM_POLICY, dineRecordsOf, isMachineType,
-  MachineScanner, obj, PRICING_TYPE, SCANNER_TYPE, str, VM_TYPE, type DinePolicies,
+  MachineScanner, obj, PRICING_TYPE, SCANNER_TYPE, str, typesOf, VM_TYPE, type DinePolicies,
 } from './machine.js';
 import { ownEvaluation, planScanRemediation, provisionDefinition, provisionEvaluation, type ScanPlan } from './remediation.js';
 import { SCAN_GROUPS, type DecisionSource, type ScanReport, type VaType, VA_TYPES } from './types.js';
@@ -133,7 +133,7 @@ const CONTEXTS = new WeakMap<ScanReport, { evaluation: ComplianceReport | undefi
 export function scanEstate(input: ScanInput): ScanReport {
   const { snapshot, now } = input;
   const vaType = checkedVaType(input.vaType);
-  const source = decisionSource(snapshot);
+  const source = decisionSource(typesOf(snapshot));
   const scopeKnown = input.scope === undefined || input.scope === '/' || snapshot.hierarchy.node(input.scope) !== undefined || snapshot.byId.has(input.scope.toLowerCase());
   // Positions in the snapshot (a machine's source without an id look-up), in id order ignoring case (snapshot ids are
   // unique ignoring case); sortByIdIgnoringCase does not lower-case ids per comparison (10^6 machines).

@@ -1,11 +1,11 @@
 // The scan as NDJSON: one MachineResult per line (id order), then one line with the rest of the report — kind, totals,
 // scopes, remediation, diagnostics. The shape `dine scan --bounded` writes as it scans: its machines come as they are
 // met (file order) without the plan's deploymentId or note, the last line at the end.
-import type { MachineResult, ScanReport } from '../../scanner/index.js';
+import type { ScanReport } from '../../scanner/index.js';
+import { machineLine } from '../../scanner/machine.js';
 
-export function scanMachineLine(machine: MachineResult): string {
-  return `${JSON.stringify(machine)}\n`;
-}
+/** One machine's line (the same line scanBounded's onMachineLines hands on). */
+export const scanMachineLine = machineLine;
 
 /** The last line: everything in the report but its machines, in the report's key order. */
 export function scanTrailerLine(report: Omit<ScanReport, 'machines'>): string {
