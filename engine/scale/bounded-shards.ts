@@ -196,10 +196,8 @@ async function merged(shards: readonly BoundedShardResult[], evaluation: Omit<Ev
   return { result, loadCount: loadDiagnostics.length };
 }
 
-
-/** The scan's options as a worker receives them (structured-clone safe documents). */
+/** The scan's options as a worker receives them (structured-clone safe documents; no definitions is none given). */
 function shippableScan(scanning: ScanOptions): ScanOptions {
-  const { definitions, setDefinitions, assignments, exemptions, ...rest } = scanning;
-  const docs = shippable({ definitions: definitions ?? [], ...(setDefinitions ? { setDefinitions } : {}), ...(assignments ? { assignments } : {}), ...(exemptions ? { exemptions } : {}) });
-  return { ...rest, ...docs, ...(definitions === undefined ? { definitions: undefined } : {}) } as ScanOptions;
+  const { definitions = [], setDefinitions, assignments, exemptions, ...rest } = scanning;
+  return { ...rest, ...shippable({ definitions, ...(setDefinitions ? { setDefinitions } : {}), ...(assignments ? { assignments } : {}), ...(exemptions ? { exemptions } : {}) }) };
 }

@@ -8,7 +8,7 @@ import {
 import { closeWorkers, evaluateBounded, inputBytes, planEvaluation, streamSnapshot } from '../../scale/index.js';
 import { ndjsonTrailerLine } from '../../report/index.js';
 import type { Snapshot } from '../../load/snapshot.js';
-import { OutputError, wantsColour } from '../host.js';
+import { OutputError, wantsColour, type OutputWriter } from '../host.js';
 import { openOutput, renderReport, writeReport } from '../output.js';
 import { EXIT, formatProblem, isInputError } from '../problems.js';
 import type { CommandContext, CommandSpec } from './types.js';
@@ -278,10 +278,7 @@ async function runBounded(ctx: CommandContext, o: EvaluateOptions, progress: (te
       },
     });
   } catch (e) {
-    await out.abandon();
-    if (e instanceof PolicyError) return fail(ctx, [...diagnostics, ...e.diagnostics]);
-    if (e instanceof OutputError) return fail(ctx, [diagnostic('cli.write-failed', { file: o.output ?? 'stdout', reason: e.message })]);
-    throw e;
+    return await boundedRunFailed(ctx, out, e, diagnostics, o.output);
   } finally {
     await closeWorkers();
   }
@@ -298,6 +295,17 @@ async function runBounded(ctx: CommandContext, o: EvaluateOptions, progress: (te
   }
   if (o.output !== undefined) progress(`wrote ${o.output} (${result.counts.records} results)`);
   return fails ? EXIT.findings : EXIT.ok;
+}
+
+/**
+ * A bounded run (evaluate or scan --bounded) that threw: its output is dropped; bad input (PolicyError) or a failed
+ * write (OutputError) is reported with exit 2, anything else rethrown (an internal error).
+ */
+export async function boundedRunFailed(ctx: CommandContext, out: OutputWriter, e: unknown, diagnostics: readonly Diagnostic[], file: string | undefined): Promise<number> {
+  await out.abandon();
+  if (e instanceof PolicyError) return fail(ctx, [...diagnostics, ...e.diagnostics]);
+  if (e instanceof OutputError) return fail(ctx, [diagnostic('cli.write-failed', { file: file ?? 'stdout', reason: e.message })]);
+  throw e;
 }
 
 /** Prints the problems (errors first, in their order; then warnings) and returns exit code 2. */

@@ -9,9 +9,9 @@ import {
   diagnostic, getScanPlan, loadPolicyDocuments, loadSnapshot, PolicyError, scanEstate, scanRemediationFiles, SCAN_FORMATS, VA_TYPES,
   type Diagnostic, type PolicyDocumentEntry, type ScanInput, type ScanReport, type VaType,
 } from '../../index.js';
-import { OutputError, wantsColour } from '../host.js';
+import { wantsColour } from '../host.js';
 import { EXIT, formatProblem, isInputError } from '../problems.js';
-import { canonicalInstant, STREAM_AUTO_BYTES, streams } from './evaluate.js';
+import { boundedRunFailed, canonicalInstant, fail, STREAM_AUTO_BYTES, streams, usage } from './evaluate.js';
 import { closeWorkers, planEvaluation, scanBounded, streamSnapshot, unitePlans, type BoundedScan } from '../../scale/index.js';
 import { scanTrailerLine } from '../../report/scan/index.js';
 import type { Snapshot } from '../../load/snapshot.js';
@@ -62,18 +62,6 @@ interface ScanOptions {
   stream?: boolean;
   bounded?: boolean;
   workers?: string;
-}
-
-function usage(reason: string): Diagnostic {
-  return diagnostic('cli.usage', { reason });
-}
-
-/** Prints the problems (errors first, then warnings) and returns exit code 2. */
-function fail(ctx: CommandContext, problems: readonly Diagnostic[]): number {
-  const errors = problems.filter((d) => d.severity === 'error');
-  const others = problems.filter((d) => d.severity === 'warning');
-  for (const d of [...errors, ...others]) ctx.host.stderr(formatProblem(d));
-  return EXIT.input;
 }
 
 /**
@@ -214,10 +202,7 @@ async function runScanBounded(ctx: CommandContext, o: ScanOptions, scanning: Omi
       ...(out.behind !== undefined ? { backpressure: () => out.behind!() } : {}),
     });
   } catch (e) {
-    await out.abandon();
-    if (e instanceof PolicyError) return fail(ctx, [...diagnostics, ...e.diagnostics]);
-    if (e instanceof OutputError) return fail(ctx, [diagnostic('cli.write-failed', { file: o.output ?? 'stdout', reason: e.message })]);
-    throw e;
+    return await boundedRunFailed(ctx, out, e, diagnostics, o.output);
   } finally {
     await closeWorkers();
   }
