@@ -160,7 +160,7 @@ export class ScanVisiting {
         const scanner = this.#scanner!;
         if (!scanner.scans(view)) return;
         current = { id, records };
-        const m = scanner.result(view, source);
+        const m = scanner.result(view, source, id);
         current = { id: '', records: [] };
         this.#machines++;
         if (m.group !== 'Unhealthy' && records.some((r) => r.complianceState === 'NonCompliant' && r.effect.toLowerCase() === 'deployifnotexists' && choice.plans(r))) this.#notUnhealthy.set(id, view.id);

@@ -159,9 +159,12 @@ function pricingVerdict(snapshot: Snapshot, subscriptionId: string | undefined, 
   return { on: tier?.toLowerCase() === 'standard', text: `pricing VirtualMachines is ${tier ?? 'not set'}` };
 }
 
+/** A machine's assessment ffff0522 is this resource below it (lower-cased, as snapshot.byId's keys). */
+const ASSESSMENT_SUFFIX = `/providers/microsoft.security/assessments/${VA_ASSESSMENT_KEY.toLowerCase()}`;
+
 /** `pricing`: pricingVerdict of the machine's subscription (one per subscription, not per machine). */
-function assessmentVerdict(snapshot: Snapshot, view: ResourceView, pricing: PricingVerdict, subName: string): Verdict {
-  const at = snapshot.byId.get(`${view.id}/providers/Microsoft.Security/assessments/${VA_ASSESSMENT_KEY}`.toLowerCase());
+function assessmentVerdict(snapshot: Snapshot, idLower: string, pricing: PricingVerdict, subName: string): Verdict {
+  const at = snapshot.byId.get(idLower + ASSESSMENT_SUFFIX);
   const plan = pricing.on === undefined ? {} : { defenderForServers: pricing.on };
   if (at === undefined) {
     if (pricing.on === false) return { group: 'NotApplicable', reason: `no Defender assessment; subscription ${subName} is not on Defender for Servers (${pricing.text}), so the integrated scanner is not offered`, decidedBy: DEFENDER, ...plan };
@@ -228,7 +231,7 @@ export class MachineScanner {
   readonly #subNames = new Map<string, string>();
   readonly #dataCentres = new Map<string, MachineResult['dataCentre']>();
   readonly #scanCommands = new Map<MachineOs['platform'], MachineResult['scanCommand']>();
-  readonly #dineVerdict: ((view: ResourceView) => Verdict) | undefined;
+  readonly #dineVerdict: ((view: ResourceView, idLower: string) => Verdict) | undefined;
   readonly #scopes: ScopeCounter;
 
   constructor(snapshot: Snapshot, options: MachineScanOptions) {
@@ -269,13 +272,13 @@ export class MachineScanner {
   }
 
   /** The machine's result (an Unhealthy one's deploy without the plan's deploymentId or note), counted. */
-  result(view: ResourceView, src: ResourceSource | undefined): MachineResult {
+  result(view: ResourceView, src: ResourceSource | undefined, idLower = view.id.toLowerCase()): MachineResult {
     const { vaType } = this.#options;
     const isVm = view.typeLower === VM_TYPE;
     const os = osOf(view);
-    const scanner = this.#scanners.size === 0 ? undefined : this.#scanners.get(view.id.toLowerCase());
+    const scanner = this.#scanners.size === 0 ? undefined : this.#scanners.get(idLower);
     const subName = this.subscriptionName(view.subscriptionId);
-    let verdict = this.#dineVerdict !== undefined ? this.#dineVerdict(view) : assessmentVerdict(this.#snapshot, view, this.#pricingOf(view.subscriptionId), subName);
+    let verdict = this.#dineVerdict !== undefined ? this.#dineVerdict(view, idLower) : assessmentVerdict(this.#snapshot, idLower, this.#pricingOf(view.subscriptionId), subName);
     const scannerState = scanner === undefined ? undefined : str(get(scanner.raw, 'properties', 'provisioningState'));
     if (verdict.group === 'Unhealthy' && verdict.decidedBy.source === 'defender-assessment' && scanner !== undefined) {
       verdict = { ...verdict, reason: `${verdict.reason} (the scanner resource exists${scannerState ? `, provisioningState ${scannerState}` : ''}: deployed, not reported by Defender yet)` };
@@ -336,7 +339,7 @@ export class MachineScanner {
   }
 
   /** Per machine verdicts from dine's policies (records of the three root assignments). */
-  #dineVerdicts(dine: DinePolicies): (view: ResourceView) => Verdict {
+  #dineVerdicts(dine: DinePolicies): (view: ResourceView, idLower: string) => Verdict {
     const snapshot = this.#snapshot;
     const now = this.#options.now;
     // Subscriptions the snapshot does not hold as resources: the same definition on a view built from the id.
@@ -357,7 +360,7 @@ export class MachineScanner {
       return state;
     };
 
-    return (view) => {
+    return (view, idLower) => {
       const isVm = view.typeLower === VM_TYPE;
       const policy = isVm ? DINE_VM_POLICY : DINE_ARC_POLICY;
       const sub = view.subscriptionId;
@@ -368,7 +371,7 @@ export class MachineScanner {
       }
       const plan = defender === 'Compliant' ? { defenderForServers: true } : {};
       const planNote = defender === 'Compliant' ? 'Defender for Servers on' : 'Defender for Servers not known (no pricing in the snapshot)';
-      const record = dine.recordOf(view.id.toLowerCase(), policy);
+      const record = dine.recordOf(idLower, policy);
       if (record === undefined) {
         if (!isVm && hasConnectorTag(view)) {
           return { group: 'NotApplicable', reason: `Arc machine tagged ${CONNECTOR_TAG} (onboarded by a Defender multicloud connector, covered there), outside ${policy}`, decidedBy: byPolicy(policy), ...plan };
