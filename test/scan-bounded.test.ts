@@ -148,6 +148,14 @@ test('lines in reverse order (machines before their subscriptions and assessment
   assert.ok(r.fallback?.includes('more than once'), r.fallback);
 });
 
+test('a machine outside subscriptions (read by every shard) is scanned once', async () => {
+  const file = await writeEstate('scan-bounded-tenant', { machines: 60, seed: 'scan-bounded-tenant', machinesPerSubscription: 20 });
+  const vm = JSON.parse(lines(file).find((l) => /"type":"Microsoft.Compute\/virtualMachines"/.test(l))!) as Record<string, unknown>;
+  const tenantVm = JSON.stringify({ ...vm, id: '/providers/Microsoft.Compute/virtualMachines/tenant-vm', name: 'tenant-vm' });
+  const r = await compare([writeText('scan-bounded-tenant-2.ndjson', [...lines(file), tenantVm].join('\n') + '\n')], { ...pack(), now: NOW });
+  assert.is(r.machines, 61);
+});
+
 test('Contoso (JSON files: nothing deferred) with its assignments and exemptions', async () => {
   const inputs = [join(CONTOSO, 'management-groups.json'), join(CONTOSO, 'subscriptions.json'), join(CONTOSO, 'resources')];
   const r = await compare(inputs, { ...pack(), assignments: contosoAssignments(), exemptions: contosoExemptions(), now: NOW });
