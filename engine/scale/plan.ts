@@ -122,7 +122,7 @@ function childOf(node: KeepNode, key: string): KeepNode | typeof ALL | undefined
 }
 
 /** Projected string values up to this length are shared (status codes, types, SKUs …), up to MAX_SHARED of them. */
-const MAX_SHARED_LENGTH = 64;
+const MAX_SHARED_LENGTH = 128;
 const MAX_SHARED = 1 << 16;
 
 function projectObject(obj: Record<string, unknown>, node: KeepNode, shared: Map<string, string>, root: boolean): Record<string, unknown> {

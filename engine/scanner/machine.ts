@@ -8,6 +8,7 @@ import { evaluateResource } from '../evaluate/resource.js';
 import { compilePolicy } from '../compile/policy.js';
 import { RelatedIndex } from '../effects/existence.js';
 import { toResourceView } from '../scope/view.js';
+import { idHash } from '../scope/id-hash.js';
 import { findQualysDataCentre, findScanCommand, findSupportedOsForArc, findSupportedOsForVm } from './data/index.js';
 import { VA_ASSESSMENT_KEY } from './data/pack.js';
 import type { Decision, DecisionSource, MachineDeploy, MachineOs, MachineResult, ScanCounts, ScanGroup, ScopeCount, VaType } from './types.js';
@@ -226,7 +227,8 @@ export class MachineScanner {
   readonly #snapshot: Snapshot;
   readonly #options: MachineScanOptions;
   readonly #anyPricing: boolean;
-  readonly #scanners = new Map<string, ResourceView>();
+  /** Scanner extension resources by the hash of their machine's id (ids are not copied: 10^5 of them at 10^6 machines). */
+  readonly #scanners = new Map<number, ResourceView[]>();
   readonly #pricings = new Map<string | undefined, PricingVerdict>();
   readonly #subNames = new Map<string, string>();
   readonly #dataCentres = new Map<string, MachineResult['dataCentre']>();
@@ -243,7 +245,11 @@ export class MachineScanner {
       else if (r.typeLower === SCANNER_TYPE) {
         // Scanner extension resources on machines, by machine id.
         const i = r.id.toLowerCase().lastIndexOf('/providers/microsoft.security/');
-        if (i > 0) this.#scanners.set(r.id.slice(0, i).toLowerCase(), r);
+        if (i <= 0) continue;
+        const h = idHash(r.id.slice(0, i));
+        const list = this.#scanners.get(h);
+        if (list === undefined) this.#scanners.set(h, [r]);
+        else list.push(r);
       }
     }
     this.#anyPricing = options.heldTypes?.has(PRICING_TYPE) ?? anyPricing;
@@ -276,7 +282,7 @@ export class MachineScanner {
     const { vaType } = this.#options;
     const isVm = view.typeLower === VM_TYPE;
     const os = osOf(view);
-    const scanner = this.#scanners.size === 0 ? undefined : this.#scanners.get(idLower);
+    const scanner = this.#scanners.size === 0 ? undefined : this.#scannerOf(view.id, idLower);
     const subName = this.subscriptionName(view.subscriptionId);
     let verdict = this.#dineVerdict !== undefined ? this.#dineVerdict(view, idLower) : assessmentVerdict(this.#snapshot, idLower, this.#pricingOf(view.subscriptionId), subName);
     const scannerState = scanner === undefined ? undefined : str(get(scanner.raw, 'properties', 'provisioningState'));
@@ -307,6 +313,15 @@ export class MachineScanner {
     this.totals.total++;
     this.#scopes.add(m.id, m.group);
     return m;
+  }
+
+  /** The scanner resource on a machine (the last one read, when there are several). */
+  #scannerOf(id: string, idLower: string): ResourceView | undefined {
+    const list = this.#scanners.get(idHash(id));
+    if (list === undefined) return undefined;
+    const prefix = `${idLower}/providers/microsoft.security/`;
+    for (let k = list.length - 1; k >= 0; k--) if (list[k]!.id.toLowerCase().startsWith(prefix)) return list[k];
+    return undefined;
   }
 
   /** One data centre object per location (machines share it: results are not changed once made). */
