@@ -3,10 +3,11 @@
 // pricings, scanner resources: every related type of the evaluations the scan may run); after it, which evaluation
 // runs is chosen as scanEstate chooses it (Defender's assessments or dine's policies, and the plan's assignments);
 // pass 2 parses each machine, evaluates it, makes its result, hands it on and drops it. The totals, scope counts
-// and remediation plan come last: a machine's result carries no deploymentId (the plan takes the first
-// `resourceCount` machines of each task in id order, known only when every machine has been met) — the report's
-// remediation.deployments name each deployment's machine. Of the remediable machines only the first resourceCount per
-// task keep their resources (what the default plan deploys); the others are listed by id. On worker threads each
+// and remediation plan come last. The plan deploys to the first `resourceCount` machines of each task in id order,
+// known only when every machine has been met: an Unhealthy machine that may be among them is held back (at most
+// resourceCount per task) and handed on with its deploymentId once the plan is made; the others are handed on at
+// once, with scanEstate's note. Of the remediable machines only those first per task keep their resources; the
+// others are listed by id. On worker threads each
 // shard of subscriptions runs both passes and scans its own machines (engine/scale/bounded-shards.ts); the main
 // thread adds up their counts and makes the plan.
 import type { Diagnostic } from '../diagnostics/index.js';
@@ -21,7 +22,8 @@ import {
   type ScanInput,
 } from '../scanner/scan.js';
 import { ARC_TYPE, decisionSource, DINE_ASSIGNMENT_PREFIX, DINE_DEFENDER_POLICY, isMachineType, machineLine, MachineScanner, mergeScopeCounts, VM_TYPE, type DinePolicies } from '../scanner/machine.js';
-import { ownEvaluation, planBasis, provisionDefinition, provisionEvaluation, remediationSummary, type PlanBasis, type ScanPlan } from '../scanner/remediation.js';
+import { noDeploymentNote, ownEvaluation, planBasis, provisionDefinition, provisionEvaluation, remediationSummary, type PlanBasis, type ScanPlan } from '../scanner/remediation.js';
+import { FirstByTask } from './first-by-task.js';
 import type { DecisionSource, MachineResult, ScanCounts, ScanReport, ScopeCount, VaType } from '../scanner/types.js';
 import { asReport, runBounded, type BoundedEvaluation, type BoundedVisitor, type EvaluateBoundedInput } from './pipeline.js';
 import { unitePlans, type KeepPlan } from './plan.js';
@@ -32,9 +34,9 @@ export interface ScanBoundedInput extends Omit<ScanInput, 'snapshot'> {
   inputs: readonly string[];
   load?: Pick<LoadOptions, 'cwd' | 'streamThresholdBytes'>;
   /**
-   * Each scanned machine's result, once: on one thread, machines the first pass held (none, usually) in id order,
-   * then the rest in file order. An Unhealthy machine's `deploy` has no deploymentId or note: see
-   * BoundedScan.report.remediation.
+   * Each scanned machine's result, once, as scanEstate makes it: on one thread, machines the first pass held (none,
+   * usually) in id order, then the rest in file order — but those the plan deploys to (at most resourceCount per
+   * task, with their deploymentId) at the end.
    */
   onMachine?: (machine: MachineResult) => void;
   /**
@@ -73,6 +75,19 @@ export interface ScanPart {
   scopeKnown: boolean;
   /** Machines the plan may deploy to that are not Unhealthy: [lower-cased id, id]. */
   notUnhealthy: [string, string][];
+  /**
+   * Unhealthy machines still among the first resourceCount of some plan task when the run ended: not handed on yet,
+   * their deploymentId (or note) comes from the plan. With whether the machine is exempt from a plan assignment.
+   */
+  pending: { machine: MachineResult; exempt: boolean }[];
+}
+
+/** An Unhealthy machine held back while one of its remediable records is among the first of its task. */
+interface Pending {
+  machine: MachineResult;
+  exempt: boolean;
+  /** How many of its records are among the first of their tasks. */
+  holders: number;
 }
 
 const ASSIGNMENT_PATH = '/providers/microsoft.authorization/policyassignments/';
@@ -130,6 +145,9 @@ export class ScanVisiting {
   #machines = 0;
   #scopeMet = false;
   readonly #notUnhealthy = new Map<string, string>();
+  /** The plan's first resourceCount records per task so far, and the held-back machine of each. */
+  readonly #first = new FirstByTask(REMEDIATION_DEFAULTS.resourceCount);
+  readonly #pending = new Map<ComplianceRecord, Pending>();
 
   constructor(scanning: ScanOptions, emit: (m: MachineResult) => void) {
     const choice = (this.choice = new ScanChoice(scanning));
@@ -163,23 +181,69 @@ export class ScanVisiting {
         const m = scanner.result(view, source, id);
         current = { id: '', records: [] };
         this.#machines++;
-        if (m.group !== 'Unhealthy' && records.some((r) => r.complianceState === 'NonCompliant' && r.effect.toLowerCase() === 'deployifnotexists' && choice.plans(r))) this.#notUnhealthy.set(id, view.id);
-        emit(m);
+        const planned = records.filter((r) => r.complianceState === 'NonCompliant' && r.effect.toLowerCase() === 'deployifnotexists' && choice.plans(r));
+        if (m.deploy === undefined) {
+          if (planned.length > 0) this.#notUnhealthy.set(id, view.id);
+          emit(m);
+          return;
+        }
+        // An Unhealthy machine: handed on now when the plan cannot deploy to it, held back while it may.
+        const exempt = records.some((r) => r.complianceState === 'Exempt' && r.effect.toLowerCase() === 'deployifnotexists' && choice.plans(r));
+        const entry: Pending = { machine: m, exempt, holders: 0 };
+        for (const r of planned) {
+          const offered = this.#first.offer(r);
+          if (offered.first) {
+            entry.holders++;
+            this.#pending.set(r, entry);
+          }
+          if (offered.displaced !== undefined) this.#release(offered.displaced, emit);
+        }
+        if (entry.holders === 0) {
+          m.deploy.note = noDeploymentNote(exempt);
+          emit(m);
+        }
       },
     };
   }
 
+  /** A record no longer among the first of its task: its machine is handed on once none of its records is. */
+  #release(record: ComplianceRecord, emit: (m: MachineResult) => void): void {
+    const entry = this.#pending.get(record)!;
+    this.#pending.delete(record);
+    if (--entry.holders > 0) return;
+    entry.machine.deploy!.note = noDeploymentNote(entry.exempt);
+    emit(entry.machine);
+  }
+
   part(): ScanPart {
     const scanner = this.#scanner!;
-    return { totals: scanner.totals, scopes: scanner.scopeCounts(), machines: this.#machines, scopeKnown: this.#scopeMet, notUnhealthy: [...this.#notUnhealthy] };
+    const pending = [...new Set(this.#pending.values())].map((e) => ({ machine: e.machine, exempt: e.exempt }));
+    return { totals: scanner.totals, scopes: scanner.scopeCounts(), machines: this.#machines, scopeKnown: this.#scopeMet, notUnhealthy: [...this.#notUnhealthy], pending };
   }
+}
+
+/** The held-back machines with the plan's deployment (the first for the machine, as scanEstate links it) or a note. */
+function linkPending(parts: readonly ScanPart[], plan: RemediationPlan): MachineResult[] {
+  const first = new Map<string, string>();
+  for (const d of plan.deployments) {
+    const key = d.resourceId.toLowerCase();
+    if (!first.has(key)) first.set(key, d.id);
+  }
+  return parts.flatMap((p) =>
+    p.pending.map(({ machine, exempt }) => {
+      const deploymentId = first.get(machine.id.toLowerCase());
+      if (deploymentId !== undefined) machine.deploy!.deploymentId = deploymentId;
+      else machine.deploy!.note = noDeploymentNote(exempt);
+      return machine;
+    }),
+  );
 }
 
 /**
  * The report from the evaluation's result and the runs' parts: totals and scope counts added up, the plan over the
  * scanned machines' remediable records of the plan's assignments (scanEstate: planRemediation's resourceIds).
  */
-function finishScan(choice: ScanChoice, result: BoundedEvaluation, loadCount: number, parts: readonly ScanPart[]): BoundedScan {
+function finishScan(choice: ScanChoice, result: BoundedEvaluation, loadCount: number, parts: readonly ScanPart[]): { scan: BoundedScan; last: MachineResult[] } {
   const { scanning } = choice;
   const scope = scanning.scope;
   const snapshot = result.estate.snapshot;
@@ -203,7 +267,8 @@ function finishScan(choice: ScanChoice, result: BoundedEvaluation, loadCount: nu
     remediation: remediationSummary(choice.basis!, plan, beyond),
     diagnostics: dedupe(diagnostics),
   };
-  return { report, plan, loadDiagnostics: result.diagnostics.slice(0, loadCount), counts: result.counts, ...(result.fallback !== undefined ? { fallback: result.fallback } : {}) };
+  const scan: BoundedScan = { report, plan, loadDiagnostics: result.diagnostics.slice(0, loadCount), counts: result.counts, ...(result.fallback !== undefined ? { fallback: result.fallback } : {}) };
+  return { scan, last: linkPending(parts, plan) };
 }
 
 /** The two passes' input for the scan: its own plan and evaluation come from the visitor. */
@@ -227,7 +292,12 @@ export async function scanBounded(input: ScanBoundedInput): Promise<BoundedScan>
             onMachineLines?.(lines);
           };
     const sharded = await runBoundedShards({ ...boundedInput(input), workers, ...(handOn !== undefined ? { onRecordLines: handOn } : {}) }, { scanning, choose: (types) => choice.choose(types) });
-    if (sharded !== undefined) return finishScan(choice, sharded.result, sharded.loadCount, sharded.scanParts!);
+    if (sharded !== undefined) {
+      const { scan, last } = finishScan(choice, sharded.result, sharded.loadCount, sharded.scanParts!);
+      for (const m of last) onMachine?.(m);
+      if (last.length > 0) onMachineLines?.(last.map(machineLine).join(''));
+      return scan;
+    }
     const single = await scanBounded({ ...input, workers: 1 });
     const why = 'a line routed to one shard by the first "id" in its text parsed otherwise (a second "id" key, or an envelope key after it): scanned on one thread';
     return { ...single, fallback: single.fallback === undefined ? why : `${why}; ${single.fallback}` };
@@ -238,8 +308,13 @@ export async function scanBounded(input: ScanBoundedInput): Promise<BoundedScan>
     lines?.add(m);
   });
   const { result, parts } = await runBounded(boundedInput(input), undefined, visiting.visitor);
+  const { scan, last } = finishScan(visiting.choice, result, parts.loadDiagnostics.length + parts.hierarchyDiagnostics.length, [visiting.part()]);
+  for (const m of last) {
+    onMachine?.(m);
+    lines?.add(m);
+  }
   lines?.flush();
-  return finishScan(visiting.choice, result, parts.loadDiagnostics.length + parts.hierarchyDiagnostics.length, [visiting.part()]);
+  return scan;
 }
 
 /** Machines' lines handed on in batches. */

@@ -145,10 +145,15 @@ export function planScanRemediation(p: PlanScanInput): { summary: ScanRemediatio
     const ds = byMachine.get(m.id.toLowerCase()) ?? [];
     if (m.deploy !== undefined) {
       if (ds.length > 0) m.deploy.deploymentId = ds[0]!.id;
-      else m.deploy.note = exempt.has(m.id.toLowerCase()) ? 'exempt from the DeployIfNotExists assignment: deploy it by hand or lift the exemption' : 'no DeployIfNotExists assignment in the plan deploys to this machine';
+      else m.deploy.note = noDeploymentNote(exempt.has(m.id.toLowerCase()));
     } else if (ds.length > 0) beyond.push(m.id);
   }
   return { summary: remediationSummary(basis, plan, beyond), plan, evaluation };
+}
+
+/** Why an Unhealthy machine has no deployment in the plan. */
+export function noDeploymentNote(exempt: boolean): string {
+  return exempt ? 'exempt from the DeployIfNotExists assignment: deploy it by hand or lift the exemption' : 'no DeployIfNotExists assignment in the plan deploys to this machine';
 }
 
 /** The remediation outputs of a scan plan (deployments, parameter files, plan.json, az script, REST requests) as contents. */

@@ -1,6 +1,6 @@
 // The scan as NDJSON: one MachineResult per line (id order), then one line with the rest of the report — kind, totals,
-// scopes, remediation, diagnostics. The shape `dine scan --bounded` writes as it scans: its machines come as they are
-// met (file order) without the plan's deploymentId or note, the last line at the end.
+// scopes, remediation, diagnostics. The shape `dine scan --bounded` writes as it scans: the same lines, its machines
+// as they are met (file order; those the plan deploys to once it is made), the last line at the end.
 import type { ScanReport } from '../../scanner/index.js';
 import { machineLine } from '../../scanner/machine.js';
 
