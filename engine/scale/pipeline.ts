@@ -174,14 +174,13 @@ export async function runBounded(input: EvaluateBoundedInput, shard?: BoundedSha
     streamed = await streamSnapshot(inputs, { plan, load, ...shardSpec });
   }
   const snapshot = streamed.snapshot;
-  const heldTypes = new Set<string>();
-  for (const r of snapshot.resources) heldTypes.add(r.typeLower);
+  const heldTypes = (): Set<string> => new Set(snapshot.resources.map((r) => r.typeLower));
   let knownTypes: ReadonlySet<string> | undefined;
   if (shard !== undefined) {
-    knownTypes = await shard.exchangeTypes([...heldTypes], streamed.misrouted);
+    knownTypes = await shard.exchangeTypes([...heldTypes()], streamed.misrouted);
     if (knownTypes === undefined) return undefined;
   }
-  if (visitor !== undefined) evaluation = { ...visitor.choose(snapshot, knownTypes ?? heldTypes), now };
+  if (visitor !== undefined) evaluation = { ...visitor.choose(snapshot, knownTypes ?? heldTypes()), now };
   const preparing = performance.now();
   const prepared = prepareEvaluation({ ...evaluation, snapshot }, knownTypes === undefined ? {} : { knownTypes });
   evaluateMs += performance.now() - preparing;

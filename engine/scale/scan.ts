@@ -7,9 +7,8 @@
 // known only when every machine has been met: an Unhealthy machine that may be among them is held back (at most
 // resourceCount per task) and handed on with its deploymentId once the plan is made; the others are handed on at
 // once, with scanEstate's note. Of the remediable machines only those first per task keep their resources; the
-// others are listed by id. On worker threads each
-// shard of subscriptions runs both passes and scans its own machines (engine/scale/bounded-shards.ts); the main
-// thread adds up their counts and makes the plan.
+// others are listed by id. On worker threads each shard of subscriptions runs both passes and scans its own machines
+// (engine/scale/bounded-shards.ts); the main thread adds up their counts and makes the plan.
 import type { Diagnostic } from '../diagnostics/index.js';
 import type { ComplianceRecord } from '../model/index.js';
 import type { EvaluateInput } from '../evaluate/estate.js';
@@ -18,7 +17,7 @@ import type { LoadOptions } from '../load/snapshot.js';
 import { planRemediation, REMEDIATION_DEFAULTS, type RemediationPlan } from '../remediation/index.js';
 import { sortByIdIgnoringCase } from '../scope/id-order.js';
 import {
-  checkedVaType, dedupe, dineDefinitions, dineEvaluation, docOf, reportHead, scanEvaluations, scopeDiagnostics, SCANNER_READS,
+  checkedVaType, dedupe, dineAssignmentId, dineDefinitions, dineEvaluation, docOf, reportHead, scanEvaluations, scopeDiagnostics, SCANNER_READS,
   type ScanInput,
 } from '../scanner/scan.js';
 import { ARC_TYPE, decisionSource, DINE_ASSIGNMENT_PREFIX, DINE_DEFENDER_POLICY, isMachineType, machineLine, MachineScanner, mergeScopeCounts, VM_TYPE, type DinePolicies } from '../scanner/machine.js';
@@ -90,8 +89,6 @@ interface Pending {
   holders: number;
 }
 
-const ASSIGNMENT_PATH = '/providers/microsoft.authorization/policyassignments/';
-
 /** What every evaluation the scan may run reads, and what the scan reads itself. */
 function scanPlan(scanning: ScanOptions): KeepPlan {
   return unitePlans(
@@ -110,16 +107,23 @@ function unite(parts: readonly Omit<EvaluateInput, 'snapshot'>[]): Omit<Evaluate
 class ScanChoice {
   readonly vaType: VaType;
   readonly defs: Record<string, DocumentInput>;
+  /** dine's root assignment ids by policy name. */
+  readonly #dineAssignments: Map<string, string>;
   readonly #dineAssignmentIds: Set<string>;
   source: DecisionSource | undefined;
   basis: PlanBasis | undefined;
   constructor(readonly scanning: ScanOptions) {
     this.vaType = checkedVaType(scanning.vaType);
     this.defs = dineDefinitions(scanning.definitions);
-    this.#dineAssignmentIds = new Set(Object.keys(this.defs).map((p) => `${ASSIGNMENT_PATH}${DINE_ASSIGNMENT_PREFIX}${p}`));
+    this.#dineAssignments = new Map(Object.keys(this.defs).map((p) => [p, dineAssignmentId(p)]));
+    this.#dineAssignmentIds = new Set(this.#dineAssignments.values());
   }
+  dineAssignmentIdOf(policy: string): string | undefined {
+    return this.#dineAssignments.get(policy);
+  }
+  /** A record of dine's root assignments (their ids as dine wrote them: no lower-cased copy per record). */
   isDine(r: ComplianceRecord): boolean {
-    return this.#dineAssignmentIds.has(r.policyAssignmentId.toLowerCase());
+    return this.#dineAssignmentIds.has(r.policyAssignmentId);
   }
   /** A record of the assignments the plan comes from. */
   plans(r: ComplianceRecord): boolean {
@@ -157,7 +161,8 @@ export class ScanVisiting {
     let current: { id: string; records: readonly ComplianceRecord[] } = { id: '', records: [] };
     const recordOf = (id: string, policy: string): ComplianceRecord | undefined => {
       if (id !== current.id) return subscriptionRecords.get(`${id}\u0000${policy}`);
-      return current.records.find((r) => choice.isDine(r) && r.policyAssignmentName === `${DINE_ASSIGNMENT_PREFIX}${policy}`);
+      const assignmentId = choice.dineAssignmentIdOf(policy);
+      return current.records.find((r) => r.policyAssignmentId === assignmentId);
     };
     this.visitor = {
       plan: scanPlan(scanning),

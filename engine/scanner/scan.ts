@@ -112,9 +112,18 @@ export const SCANNER_READS: ReadonlyMap<string, readonly (readonly string[])[]> 
   [SCANNER_TYPE, [['properties', 'provisioningState']]],
 ]);
 
+/** The id of dine's root assignment of one of its policies (dine-va-deploy-vm …), as its records carry it. */
+export function dineAssignmentId(policy: string): string {
+  return assignmentIdOf(`${DINE_ASSIGNMENT_PREFIX}${policy}`);
+}
+
+function assignmentIdOf(name: string): string {
+  return `/providers/Microsoft.Authorization/policyAssignments/${name}`;
+}
+
 function rootAssignment(name: string, definition: DocumentInput, parameters: Record<string, unknown>, dine: { location: string } | undefined): Record<string, unknown> {
   return {
-    id: `/providers/Microsoft.Authorization/policyAssignments/${name}`,
+    id: assignmentIdOf(name),
     name,
     ...(dine !== undefined ? { location: dine.location, identity: { type: 'SystemAssigned' } } : {}),
     properties: {
